@@ -1,0 +1,117 @@
+// Timing: warm-up, calibrated batches (so sub-microsecond calls are timed accurately), then repeated
+// samples until a time budget is spent; the median and quartiles of the per-call time are reported.
+//
+// A library such as tinybench times every call separately; for the tiny scalar problem (tens of
+// nanoseconds per call) the timer's own cost would dominate, so batches are timed here instead.
+
+export interface Budget {
+  /** Warm-up time before sampling (ms). */
+  warmupMs: number;
+  /** Sampling time (ms). */
+  budgetMs: number;
+  /** A sample is a batch of calls lasting at least this long (ms). */
+  sampleMs: number;
+  minSamples: number;
+  maxSamples: number;
+}
+
+export interface Stats {
+  /** Per-call times in ms. */
+  median: number;
+  p25: number;
+  p75: number;
+  min: number;
+  max: number;
+  samples: number;
+  /** Calls per sample. */
+  batch: number;
+}
+
+let sink: unknown = null;
+/** Keeps results alive so the optimiser cannot drop the work. */
+export function consume(v: unknown): void {
+  sink = v;
+}
+export function lastSink(): unknown {
+  return sink;
+}
+
+function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export function statsOf(perCall: number[], batch: number): Stats {
+  const s = [...perCall].sort((a, b) => a - b);
+  return {
+    median: quantile(s, 0.5),
+    p25: quantile(s, 0.25),
+    p75: quantile(s, 0.75),
+    min: s[0],
+    max: s[s.length - 1],
+    samples: s.length,
+    batch,
+  };
+}
+
+/**
+ * Times `fn`. `firstCallMs` is how long one call already took (the correctness check), used to
+ * pick the batch size without an extra call.
+ */
+export function measure(fn: () => unknown, budget: Budget, firstCallMs: number): Stats {
+  // Warm-up (at least one call).
+  let t0 = nowMs();
+  let calls = 0;
+  let last = firstCallMs;
+  do {
+    const a = nowMs();
+    consume(fn());
+    last = nowMs() - a;
+    calls++;
+  } while (nowMs() - t0 < budget.warmupMs);
+  const single = Math.max(Math.min(last, firstCallMs), 1e-6);
+
+  // Calibrate the batch so one sample lasts about sampleMs.
+  let batch = Math.max(1, Math.floor(budget.sampleMs / single));
+  if (batch > 1) {
+    for (;;) {
+      const a = nowMs();
+      for (let i = 0; i < batch; i++) consume(fn());
+      const el = nowMs() - a;
+      if (el >= budget.sampleMs * 0.5 || batch > 1e8) break;
+      batch *= 2;
+    }
+  }
+
+  const perCall: number[] = [];
+  t0 = nowMs();
+  while (
+    perCall.length < budget.minSamples ||
+    (perCall.length < budget.maxSamples && nowMs() - t0 < budget.budgetMs)
+  ) {
+    const a = nowMs();
+    for (let i = 0; i < batch; i++) consume(fn());
+    perCall.push((nowMs() - a) / batch);
+  }
+  return statsOf(perCall, batch);
+}
+
+/** Times one call (ms) and returns its result. */
+export function timeOnce<T>(fn: () => T): { value: T; ms: number } {
+  const a = nowMs();
+  const value = fn();
+  return { value, ms: nowMs() - a };
+}
+
+export async function timeOnceAsync<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const a = nowMs();
+  const value = await fn();
+  return { value, ms: nowMs() - a };
+}
