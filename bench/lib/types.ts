@@ -43,7 +43,7 @@ export interface Problem {
   generate(params: Record<string, number>, seed: number): Value[];
   /** Small sizes for the finite-difference check in check.ts. */
   checkParams: Record<string, number>;
-  /** Relative step for central differences (default 1e-6). */
+  /** Relative step for the sampled finite-difference check at benchmark sizes (default 1e-4). */
   fdStep?: number;
   tfjs?: (tf: any, args: Value[]) => TfProgram;
   jax?: (jax: any, args: Value[]) => JaxProgram;
