@@ -32,6 +32,7 @@ interface Ctx { loopDepth: number }
 
 export class Lowerer {
   readonly vars = new Map<string, Kind>();
+  private readonly declared = new Set<string>();
   readonly namer: Namer;
   private scopes: Map<string, string>[] = [];
   private out: Stmt[] = [];
@@ -86,7 +87,8 @@ export class Lowerer {
     const types = new Map<string, Type>();
     for (const [n, k] of this.vars) types.set(n, k === 'array' ? 'f64[]' : k === 'bool' ? 'bool' : 'f64');
     const params = this.params.map((p) => ({ name: p.name, type: types.get(p.name)! }));
-    return { fn: { name: this.pf.name, params, results: [], body, vars: types, origin: { kind: 'source' } }, kinds: this.vars };
+    const named = new Set([...this.declared].filter((n) => this.vars.has(n)));
+    return { fn: { name: this.pf.name, params, results: [], body, vars: types, named, origin: { kind: 'source' } }, kinds: this.vars };
   }
 
   // ---- names and scopes -------------------------------------------------
@@ -98,6 +100,7 @@ export class Lowerer {
     const shadows = this.scopes.some((s) => s.has(name)) || this.vars.has(name);
     const irName = shadows ? this.namer.fresh(name) : name;
     this.namer.claim(irName);
+    this.declared.add(irName);
     top.set(name, irName);
     this.vars.set(irName, kind);
     if (kind === 'array') this.arrayNames.add(irName);

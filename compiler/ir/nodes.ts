@@ -75,6 +75,8 @@ export interface IrFunction {
   body: Stmt[];
   /** Every variable of the function (parameters included) and its type. */
   vars: Map<string, Type>;
+  /** Names that came from the user (or are adjoints/tangents of those): kept visible by the emitters. */
+  named?: Set<string>;
   /** What this function was made from, for comments and diagnostics. */
   origin?: { kind: 'source' | 'vjp' | 'jvp'; of?: string };
 }

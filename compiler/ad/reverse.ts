@@ -1,0 +1,491 @@
+// Reverse mode: IR → IR. For each function, a vector-Jacobian product made of
+// a primal sweep (the function itself, saving what it overwrites) and an
+// adjoint sweep (the statements backwards, each one's adjoint from the rule
+// table, restoring what the primal overwrote).
+//
+// What is saved, and how (see plan.ts):
+// - a variable assigned once, outside loops: nothing (it keeps its value);
+// - a variable local to a block that runs many times (a loop body): its
+//   statement is recomputed at the start of that block's adjoint when it is
+//   pure and its operands are still there, else its value is pushed after it
+//   is computed and popped at the start of the block's adjoint;
+// - any other overwrite: the old value is pushed (in loops) or copied to a
+//   local (outside loops) and restored after the statement's adjoint;
+// - while loops count their iterations; the adjoint loop runs that many times;
+//   counted `for` loops run backwards over the same indices.
+//
+// Adjoints start as symbolic zeros: the first contribution assigns
+// (`dx = e`), later ones add; nothing is materialised until it must be.
+import { CompileError } from '../diagnostics.js';
+import { Namer, adjointHint } from '../ir/names.js';
+import { f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Stmt, type Type } from '../ir/nodes.js';
+import { printExpr } from '../ir/print.js';
+import { exprReads, forEachStmt } from '../ir/walk.js';
+import { normalizeExits } from './normalize.js';
+import { planSaves, type Plan } from './plan.js';
+import { activity } from './activity.js';
+import { instantiate } from './template.js';
+import { scalarRule } from '../rules/index.js';
+
+export interface ReverseOptions {
+  /** Entry parameters to differentiate with respect to. */
+  wrt: number[];
+  /** Also return the function's value after the gradients. */
+  preserveResult?: boolean;
+}
+
+/** Builds the gradient module: the entry's gradient function plus a VJP for every helper it reaches. */
+export function reverseModule(mod: IrModule, opts: ReverseOptions): IrModule {
+  const byName = new Map(mod.functions.map((f) => [f.name, f]));
+  const namer = new Namer(mod.functions.map((f) => f.name));
+  const out: IrFunction[] = [];
+  const vjps = new Map<string, string>();
+  /** The VJP of `callee` for a pattern of active parameters; generated once each. */
+  const vjpOf = (callee: string, active: boolean[]): string => {
+    const key = `${callee}:${active.map(Number).join('')}`;
+    let name = vjps.get(key);
+    if (name) return name;
+    name = namer.fresh(`vjp_${callee}`);
+    vjps.set(key, name);
+    const fn = byName.get(callee)!;
+    out.push(new Reverser(fn, active, { kind: 'vjp', name }, vjpOf).run());
+    return name;
+  };
+  const entry = byName.get(mod.entry)!;
+  const active = entry.params.map((_, i) => opts.wrt.includes(i));
+  if (entry.results[0] !== 'f64') throw new CompileError('CT1201', { name: entry.name, got: 'a Float64Array' });
+  const name = namer.fresh(`d${entry.name}_d${opts.wrt.map((i) => entry.params[i].name).join('_')}`);
+  const grad = new Reverser(entry, active, { kind: 'grad', name, wrt: opts.wrt, preserveResult: !!opts.preserveResult }, vjpOf).run();
+  // Primal sweeps still call the user's helpers themselves.
+  const helpers = mod.functions.filter((f) => f.name !== mod.entry);
+  return pruneModule({ functions: [...helpers, ...out, grad], entry: name });
+}
+
+/** Drops the functions the entry cannot reach; keeps callees before callers. */
+export function pruneModule(mod: IrModule): IrModule {
+  const byName = new Map(mod.functions.map((f) => [f.name, f]));
+  const reached = new Set<string>();
+  const visit = (name: string) => {
+    if (reached.has(name)) return;
+    reached.add(name);
+    forEachStmt(byName.get(name)!.body, (s) => {
+      if (s.kind === 'assign' && s.expr.kind === 'call') visit(s.expr.callee);
+      if (s.kind === 'multi') visit(s.callee);
+    });
+  };
+  visit(mod.entry);
+  return { ...mod, functions: mod.functions.filter((f) => reached.has(f.name)) };
+}
+
+type Mode = { kind: 'grad'; name: string; wrt: number[]; preserveResult: boolean } | { kind: 'vjp'; name: string };
+
+class Reverser {
+  private readonly namer: Namer;
+  private readonly vars: Map<string, Type>;
+  private fn: IrFunction;
+  private adj = new Map<string, string>();
+  /**
+   * Scalar adjoints that currently hold a real value. Every other adjoint is a
+   * symbolic zero: never read, and its next contribution assigns instead of adding.
+   */
+  private nonzero = new Set<string>();
+  private slot = 0;
+  private plan!: Plan;
+  private active!: Set<string>;
+  private loopDepth = 0;
+
+  constructor(fn: IrFunction, private readonly activeParams: boolean[], private readonly mode: Mode,
+    private readonly vjpOf: (callee: string, active: boolean[]) => string) {
+    this.namer = new Namer(fn.vars.keys());
+    const normalized = normalizeExits(fn, this.namer);
+    this.fn = { ...normalized, body: mergeUpdates(normalized.body) };
+    this.vars = new Map(this.fn.vars);
+  }
+
+  run(): IrFunction {
+    const fn = this.fn;
+    const seeds = fn.params.filter((_, i) => this.activeParams[i]).map((p) => p.name);
+    this.active = activity(fn, new Set(seeds));
+    this.plan = planSaves(fn, this.namer, this.vars);
+    const body = fn.body;
+    const ret = body[body.length - 1];
+    if (ret?.kind !== 'return') throw new Error('internal error: normalized function must end in return');
+    const resultAtom = ret.values[0];
+    const primal = this.primalBlock(body.slice(0, -1));
+    const params = [...fn.params];
+    const adjointInit: Stmt[] = [];
+    // Adjoint arrays of active array parameters.
+    const arrayAdjParams: string[] = [];
+    fn.params.forEach((p, i) => {
+      if (!this.activeParams[i] || p.type !== 'f64[]') return;
+      const d = this.adjName(p.name);
+      if (this.mode.kind === 'grad') {
+        const len = this.temp(`${p.name}_len`, 'i32');
+        adjointInit.push({ kind: 'assign', target: len, expr: { kind: 'length', array: p.name } });
+        adjointInit.push({ kind: 'assign', target: d, expr: { kind: 'alloc', length: v(len) } });
+      } else arrayAdjParams.push(d);
+    });
+    // The seed.
+    const seedStmts: Stmt[] = [];
+    let seedParam: string | undefined;
+    if (resultAtom.kind === 'var' && this.active.has(resultAtom.name)) {
+      const d = this.adjName(resultAtom.name);
+      if (this.mode.kind === 'grad') {
+        seedStmts.push({ kind: 'assign', target: d, expr: { kind: 'atom', value: f64(1) } });
+      } else {
+        seedParam = d;
+      }
+      this.nonzero.add(d);
+    } else if (this.mode.kind === 'vjp') {
+      seedParam = this.namer.fresh('dresult');
+      this.vars.set(seedParam, fn.results[0]);
+    }
+    const adjoint = this.adjointBlock(body.slice(0, -1));
+    // Results: adjoints of the active scalar parameters (and arrays, for the entry).
+    const results: Atom[] = [];
+    const resultTypes: Type[] = [];
+    fn.params.forEach((p, i) => {
+      if (!this.activeParams[i]) return;
+      if (p.type === 'f64[]' && this.mode.kind === 'vjp') return;
+      const d = this.adjName(p.name);
+      if (p.type !== 'f64[]' && !this.nonzero.has(d)) {
+        results.push(f64(0));
+      } else results.push(v(d));
+      resultTypes.push(p.type);
+    });
+    if (this.mode.kind === 'grad' && this.mode.preserveResult) { results.push(resultAtom); resultTypes.push('f64'); }
+    if (seedParam) {
+      params.push({ name: seedParam, type: fn.results[0] });
+      this.vars.set(seedParam, fn.results[0]);
+    }
+    for (const d of arrayAdjParams) params.push({ name: d, type: 'f64[]' });
+    const out: IrFunction = {
+      name: this.mode.name,
+      params,
+      results: resultTypes,
+      body: [
+        { kind: 'comment', text: 'primal' },
+        ...primal,
+        { kind: 'comment', text: 'adjoint' },
+        ...adjointInit,
+        ...seedStmts,
+        ...adjoint,
+        { kind: 'return', values: results },
+      ],
+      vars: this.vars,
+      named: new Set([...(fn.named ?? []), ...[...this.adj].filter(([x]) => fn.named?.has(x) || fn.params.some((p) => p.name === x)).map(([, d]) => d)]),
+      origin: { kind: 'vjp', of: fn.name },
+    };
+    return out;
+  }
+
+  // ---- names --------------------------------------------------------------
+
+  private adjName(x: string): string {
+    let d = this.adj.get(x);
+    if (!d) {
+      d = this.namer.fresh(adjointHint(x));
+      this.adj.set(x, d);
+      this.vars.set(d, this.fn.vars.get(x) === 'f64[]' ? 'f64[]' : 'f64');
+    }
+    return d;
+  }
+
+  private temp(hint: string, type: Type): string {
+    const n = this.namer.fresh(hint);
+    this.vars.set(n, type);
+    return n;
+  }
+
+  private isActive(a: Atom): a is { kind: 'var'; name: string } {
+    return a.kind === 'var' && this.active.has(a.name);
+  }
+
+  // ---- the primal sweep ---------------------------------------------------
+
+  private primalBlock(stmts: Stmt[]): Stmt[] {
+    const out: Stmt[] = [];
+    for (const s of stmts) {
+      const save = this.plan.saves.get(s);
+      if (save?.how === 'push-old') {
+        const t = this.tapeKind(save.name);
+        out.push({ kind: 'push', tape: t, value: v(save.name), slot: save.slot });
+      } else if (save?.how === 'copy-old') {
+        out.push({ kind: 'assign', target: save.copy!, expr: { kind: 'atom', value: v(save.name) } });
+      } else if (save?.how === 'push-element' && s.kind === 'store') {
+        const old = save.copy!;
+        out.push({ kind: 'assign', target: old, expr: { kind: 'load', array: s.array, index: s.index } });
+        out.push({ kind: 'push', tape: 'f64', value: v(old), slot: save.slot });
+      }
+      switch (s.kind) {
+        case 'if': out.push({ ...s, then: this.primalBlock(s.then), else: this.primalBlock(s.else) }); break;
+        case 'for': out.push({ ...s, body: this.primalBlock(s.body) }); break;
+        case 'while': {
+          const counter = this.plan.counters.get(s)!;
+          out.push({ kind: 'assign', target: counter.name, expr: { kind: 'atom', value: i32(0) } });
+          const body = [...this.primalBlock(s.body),
+            { kind: 'assign', target: counter.name, expr: { kind: 'binary', op: '+', left: v(counter.name), right: i32(1) } } as Stmt];
+          out.push({ ...s, body, update: [] });
+          if (counter.slot !== undefined) out.push({ kind: 'push', tape: 'i32', value: v(counter.name), slot: counter.slot });
+          break;
+        }
+        default: out.push(s);
+      }
+      if (s.kind === 'assign' && s.expr.kind === 'alloc' && this.active.has(s.target)) {
+        const d = this.adjName(s.target);
+        out.push({ kind: 'assign', target: d, expr: { kind: 'alloc', length: s.expr.length } });
+      }
+      if (s.kind === 'assign' && s.expr.kind === 'atom' && this.vars.get(s.target) === 'f64[]' && s.expr.value.kind === 'var' && this.active.has(s.target)) {
+        out.push({ kind: 'assign', target: this.adjName(s.target), expr: { kind: 'atom', value: v(this.adjName(s.expr.value.name)) } });
+      }
+    }
+    // Values local to this block are pushed when it ends, so they are the first popped when its adjoint starts.
+    for (const l of this.plan.blockLocals.get(stmts) ?? []) {
+      if (l.how === 'push-new') out.push({ kind: 'push', tape: this.tapeKind(l.name), value: v(l.name), slot: l.slot });
+    }
+    return out;
+  }
+
+  private tapeKind(name: string): 'f64' | 'i32' {
+    return this.vars.get(name) === 'f64' ? 'f64' : 'i32';
+  }
+
+  // ---- the adjoint sweep --------------------------------------------------
+
+  private adjointBlock(stmts: Stmt[]): Stmt[] {
+    const out: Stmt[] = [];
+    // Values local to this block come back first: popped (last pushed first), then recomputed in order.
+    const locals = this.plan.blockLocals.get(stmts) ?? [];
+    for (const l of [...locals].reverse()) {
+      if (l.how === 'push-new') out.push({ kind: 'assign', target: l.name, expr: { kind: 'pop', tape: this.tapeKind(l.name), slot: l.slot } });
+    }
+    for (const l of locals) if (l.how === 'recompute') out.push(l.stmt);
+    for (let k = stmts.length - 1; k >= 0; k--) this.adjointStmt(stmts[k], out);
+    return out;
+  }
+
+  private adjointStmt(s: Stmt, out: Stmt[]): void {
+    switch (s.kind) {
+      case 'assign': this.adjointAssign(s, out); break;
+      case 'multi': throw new Error('internal error: multi-result calls are not differentiated');
+      case 'store': this.adjointStore(s, out); break;
+      case 'if': this.adjointIf(s, out); break;
+      case 'for': this.adjointFor(s, out); break;
+      case 'while': this.adjointWhile(s, out); break;
+      case 'comment': case 'push': break;
+      case 'break': case 'continue': case 'return': throw new Error(`internal error: ${s.kind} after normalization`);
+      default: assertNever(s, 'statement');
+    }
+    const save = this.plan.saves.get(s);
+    if (save?.how === 'push-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'pop', tape: this.tapeKind(save.name), slot: save.slot } });
+    if (save?.how === 'copy-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'atom', value: v(save.copy!) } });
+    if (save?.how === 'push-element' && s.kind === 'store') {
+      const old = this.temp(`${s.array}_old`, 'f64');
+      out.push({ kind: 'assign', target: old, expr: { kind: 'pop', tape: 'f64', slot: save.slot } });
+      out.push({ kind: 'store', array: s.array, index: s.index, value: v(old), accumulate: false });
+    }
+  }
+
+  /** dx += value (or dx = value when dx is a symbolic zero). */
+  private accumulate(x: string, value: Atom, out: Stmt[], negate = false): void {
+    const d = this.adjName(x);
+    if (!this.nonzero.has(d)) {
+      this.nonzero.add(d);
+      out.push({ kind: 'assign', target: d, expr: negate ? { kind: 'unary', op: 'neg', arg: value } : { kind: 'atom', value } });
+    } else {
+      out.push({ kind: 'assign', target: d, expr: { kind: 'binary', op: negate ? '-' : '+', left: v(d), right: value } });
+    }
+  }
+
+  /** After its definition, a variable's adjoint is zero again: marked, and materialised only where control flow joins need it. */
+  private reset(x: string): void {
+    this.nonzero.delete(this.adjName(x));
+  }
+
+  private adjointAssign(s: Extract<Stmt, { kind: 'assign' }>, out: Stmt[]): void {
+    const y = s.target;
+    const type = this.vars.get(y);
+    if (!this.active.has(y) || type === 'i32' || type === 'bool') return;
+    if (type === 'f64[]') return; // array definitions: alloc and alias carry no adjoint work here
+    let dy = this.adjName(y);
+    if (!this.nonzero.has(dy)) return;
+    out.push({ kind: 'comment', text: `grad of: ${y} = ${printExpr(s.expr)}` });
+    if (exprReads(s.expr).includes(y)) {
+      // y = f(y, ...): the contributions read the adjoint of the new y, which is about to be reset.
+      const old = this.temp(`${dy}_new`, 'f64');
+      out.push({ kind: 'assign', target: old, expr: { kind: 'atom', value: v(dy) } });
+      dy = old;
+    }
+    const contributions: { x: string; value: Atom; negate?: boolean }[] = [];
+    const e = s.expr;
+    switch (e.kind) {
+      case 'atom': if (this.isActive(e.value)) contributions.push({ x: e.value.name, value: v(dy) }); break;
+      case 'unary':
+        if (e.op === 'neg' && this.isActive(e.arg)) contributions.push({ x: e.arg.name, value: v(dy), negate: true });
+        break;
+      case 'binary': this.ruleContributions(e.op, [e.left, e.right], y, dy, contributions, out); break;
+      case 'prim': this.ruleContributions(e.name, e.args, y, dy, contributions, out); break;
+      case 'load':
+        if (this.active.has(e.array)) {
+          out.push({ kind: 'store', array: this.adjName(e.array), index: e.index, value: v(dy), accumulate: true });
+        }
+        break;
+      case 'call': this.callContributions(e, dy, contributions, out); break;
+      case 'length': case 'alloc': case 'pop': break;
+      default: assertNever(e, 'expression');
+    }
+    this.reset(y);
+    for (const c of contributions) this.accumulate(c.x, c.value, out, c.negate);
+  }
+
+  private ruleContributions(name: string, args: Atom[], y: string, dy: string, acc: { x: string; value: Atom; negate?: boolean }[], out: Stmt[]): void {
+    const rule = scalarRule(name);
+    if (!rule) throw new Error(`internal error: no rule for ${name}`);
+    const activeArgs = args.map((a) => this.isActive(a));
+    if (!activeArgs.some(Boolean)) return;
+    if (rule.partials) {
+      rule.partials.forEach((p, i) => {
+        const a = args[i];
+        if (!activeArgs[i] || p === '0') return;
+        if (p === '1' || p === '-1') { acc.push({ x: (a as { name: string }).name, value: v(dy), negate: p === '-1' }); return; }
+        const partial = instantiate(p, this.env(rule.args, args, y), this.namer, this.vars, out);
+        const t = this.temp(`${dy}_${(a as { name: string }).name}`, 'f64');
+        out.push({ kind: 'assign', target: t, expr: { kind: 'binary', op: '*', left: v(dy), right: partial } });
+        acc.push({ x: (a as { name: string }).name, value: v(t) });
+      });
+      return;
+    }
+    // A rule written as adjoint statements: `da += ...` become contributions.
+    const env = this.env(rule.args, args, y);
+    env.set('dout', v(dy));
+    const targets = new Map<string, string | undefined>();
+    rule.args.forEach((n, i) => targets.set(`d${n}`, activeArgs[i] ? (args[i] as { name: string }).name : undefined));
+    instantiate(rule.reverse!, env, this.namer, this.vars, out, (target, value) => {
+      const x = targets.get(target);
+      if (x) {
+        // Contributions inside the rule's own branches must not leave symbolic zeros behind.
+        const d = this.adjName(x);
+        if (!this.nonzero.has(d)) { this.nonzero.add(d); this.materialize([d], out); }
+        return { kind: 'assign', target: d, expr: { kind: 'binary', op: '+', left: v(d), right: value } };
+      }
+      return undefined;
+    });
+  }
+
+  private env(names: string[], args: Atom[], y: string): Map<string, Atom> {
+    const env = new Map<string, Atom>();
+    names.forEach((n, i) => env.set(n, args[i]));
+    env.set('out', v(y));
+    return env;
+  }
+
+  private callContributions(e: Extract<Expr, { kind: 'call' }>, dy: string, acc: { x: string; value: Atom }[], out: Stmt[]): void {
+    const activeArgs = e.args.map((a) => this.isActive(a));
+    if (!activeArgs.some(Boolean)) return;
+    const vjp = this.vjpOf(e.callee, activeArgs);
+    const arrayAdjs: Atom[] = [];
+    const scalarTargets: string[] = [];
+    e.args.forEach((a, i) => {
+      if (!activeArgs[i]) return;
+      const name = (a as { name: string }).name;
+      if (this.vars.get(name) === 'f64[]') arrayAdjs.push(v(this.adjName(name)));
+      else {
+        const t = this.temp(`${this.adjName(name)}_${e.callee}`, 'f64');
+        scalarTargets.push(t);
+        acc.push({ x: name, value: v(t) });
+      }
+    });
+    const args = [...e.args, v(dy), ...arrayAdjs];
+    if (scalarTargets.length === 1) out.push({ kind: 'assign', target: scalarTargets[0], expr: { kind: 'call', callee: vjp, args } });
+    else out.push({ kind: 'multi', targets: scalarTargets, callee: vjp, args });
+  }
+
+  private adjointStore(s: Extract<Stmt, { kind: 'store' }>, out: Stmt[]): void {
+    if (!this.active.has(s.array)) return;
+    const da = this.adjName(s.array);
+    const t = this.temp(`${da}_${s.index.kind === 'var' ? s.index.name : 'k'}`, 'f64');
+    out.push({ kind: 'comment', text: `grad of: ${s.array}[${s.index.kind === 'var' ? s.index.name : s.index.value}] ${s.accumulate ? '+=' : '='} ...` });
+    out.push({ kind: 'assign', target: t, expr: { kind: 'load', array: da, index: s.index } });
+    if (!s.accumulate) out.push({ kind: 'store', array: da, index: s.index, value: f64(0), accumulate: false });
+    if (this.isActive(s.value)) this.accumulate(s.value.name, v(t), out);
+  }
+
+  /** Emits `dx = 0` for adjoints that are symbolic zeros but must hold a real value. */
+  private materialize(ds: Iterable<string>, out: Stmt[]): void {
+    for (const d of ds) out.push({ kind: 'assign', target: d, expr: { kind: 'atom', value: f64(0) } });
+  }
+
+  /** Materialises, at the end of `out`, the adjoints that `target` holds real but this path left zero. */
+  private reconcile(target: Set<string>, out: Stmt[]): void {
+    this.materialize([...target].filter((d) => !this.nonzero.has(d)), out);
+    this.nonzero = new Set(target);
+  }
+
+  private adjointIf(s: Extract<Stmt, { kind: 'if' }>, out: Stmt[]): void {
+    const before = new Set(this.nonzero);
+    const thenB = this.adjointBlock(s.then);
+    const nThen = this.nonzero;
+    this.nonzero = new Set(before);
+    const elseB = this.adjointBlock(s.else);
+    const nElse = this.nonzero;
+    const joined = new Set([...nThen, ...nElse]);
+    this.nonzero = nThen; this.reconcile(joined, thenB);
+    this.nonzero = nElse; this.reconcile(joined, elseB);
+    if (thenB.length || elseB.length) out.push({ ...s, then: thenB, else: elseB });
+  }
+
+  /** The adjoint of a loop body runs many times: everything it touches must be a real value, except its own locals. */
+  private loopBody(body: Stmt[], out: Stmt[]): Stmt[] {
+    const touched = this.plan.touched.get(body)!;
+    const locals = new Set(this.plan.localNames.get(body) ?? []);
+    const mustBeReal = [...touched]
+      .filter((x) => this.active.has(x) && this.vars.get(x) === 'f64' && !locals.has(x))
+      .map((x) => this.adjName(x));
+    this.materialize(mustBeReal.filter((d) => !this.nonzero.has(d)), out);
+    const inv = new Set([...this.nonzero, ...mustBeReal]);
+    for (const x of locals) { const d = this.adj.get(x); if (d) inv.delete(d); }
+    this.nonzero = new Set(inv);
+    this.loopDepth++;
+    const b = this.adjointBlock(body);
+    this.loopDepth--;
+    this.reconcile(inv, b);
+    return b;
+  }
+
+  private adjointFor(s: Extract<Stmt, { kind: 'for' }>, out: Stmt[]): void {
+    const body = this.loopBody(s.body, out);
+    if (!body.length) return;
+    // Run the same indices backwards.
+    let last: Atom;
+    const exclusiveShift = s.inclusive ? 0 : -s.step;
+    if (exclusiveShift === 0) last = s.end;
+    else if (s.end.kind === 'const') last = i32(s.end.value + exclusiveShift);
+    else {
+      const t = this.temp(`${s.index}_last`, 'i32');
+      out.push({ kind: 'assign', target: t, expr: { kind: 'binary', op: '+', left: s.end, right: i32(exclusiveShift) } });
+      last = v(t);
+    }
+    out.push({ kind: 'for', index: s.index, start: last, end: s.start, step: s.step === 1 ? -1 : 1, inclusive: true, body, loc: s.loc });
+  }
+
+  private adjointWhile(s: Extract<Stmt, { kind: 'while' }>, out: Stmt[]): void {
+    const counter = this.plan.counters.get(s)!;
+    const body = this.loopBody(s.body, out);
+    if (counter.slot !== undefined) {
+      out.push({ kind: 'assign', target: counter.name, expr: { kind: 'pop', tape: 'i32', slot: counter.slot } });
+    }
+    if (!body.length) return;
+    const k = this.temp('iter', 'i32');
+    out.push({ kind: 'for', index: k, start: v(counter.name), end: i32(0), step: -1, inclusive: false, body, loc: s.loc });
+  }
+}
+
+/** After normalization no `continue` remains, so a while's update block is just the end of its body. */
+function mergeUpdates(body: Stmt[]): Stmt[] {
+  return body.map((s) => {
+    if (s.kind === 'while') return { ...s, body: mergeUpdates([...s.body, ...s.update]), update: [] };
+    if (s.kind === 'for') return { ...s, body: mergeUpdates(s.body) };
+    if (s.kind === 'if') return { ...s, then: mergeUpdates(s.then), else: mergeUpdates(s.else) };
+    return s;
+  });
+}

@@ -1,0 +1,256 @@
+// IR → readable JavaScript, through Babel's AST and @babel/generator.
+// Single-use temporaries are folded back into the expression that uses them
+// (the IR is one operation per statement; people read expressions), variables
+// are declared where they are first assigned when that scope covers every use,
+// and `// grad of:` comments mark the adjoint of each source statement.
+import generateModule from '@babel/generator';
+import * as t from '@babel/types';
+import { assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Stmt } from '../../ir/nodes.js';
+import { childBlocks, exprReads, stmtReads, stmtWrites } from '../../ir/walk.js';
+import { scalarRule } from '../../rules/index.js';
+
+type Generate = (node: t.Node, opts?: { comments?: boolean; jsescOption?: { minimal?: boolean } }) => { code: string };
+// @babel/generator is CommonJS: under Node's ESM loader the function may sit on `.default`.
+const generate: Generate = ((generateModule as unknown as { default?: Generate }).default ?? generateModule) as unknown as Generate;
+
+export function emitModule(mod: IrModule): string {
+  return mod.functions.map(emitFunction).join('\n\n') + '\n';
+}
+
+export function emitFunction(fn: IrFunction): string {
+  const e = new Emitter(fn);
+  const body = e.block(fn.body, true);
+  const hoisted = [...e.hoist].filter((n) => !fn.params.some((p) => p.name === n));
+  if (hoisted.length) body.unshift(t.variableDeclaration('let', hoisted.map((n) => t.variableDeclarator(t.identifier(n)))));
+  const node = t.functionDeclaration(t.identifier(fn.name), fn.params.map((p) => t.identifier(p.name)), t.blockStatement(body));
+  return generate(node, { comments: true, jsescOption: { minimal: true } }).code;
+}
+
+class Emitter {
+  readonly hoist = new Set<string>();
+  private readonly declareAt = new Map<string, Stmt>();
+  private readonly consts = new Set<string>();
+  private readonly inline = new Map<string, Expr>();
+  private readonly keep: Set<string>;
+  private pendingComments: string[] = [];
+
+  constructor(private readonly fn: IrFunction) {
+    this.keep = new Set([...fn.params.map((p) => p.name), ...(fn.named ?? [])]);
+    this.planDeclarations();
+  }
+
+  /** Decides where each variable is declared: at its first assignment if that scope sees every use, else hoisted. */
+  private planDeclarations(): void {
+    const assigns = new Map<string, number>();
+    const first = new Map<string, { block: Stmt[]; index: number; stmt: Stmt }>();
+    const occurrences = new Map<string, { block: Stmt[]; index: number }[]>();
+    const parents = new Map<Stmt[], { block: Stmt[]; index: number } | undefined>();
+    const walk = (block: Stmt[], parent?: { block: Stmt[]; index: number }) => {
+      parents.set(block, parent);
+      block.forEach((s, index) => {
+        const here = { block, index };
+        for (const n of stmtWrites(s)) {
+          if (s.kind === 'for') continue;
+          assigns.set(n, (assigns.get(n) ?? 0) + 1);
+          if (!first.has(n)) first.set(n, { ...here, stmt: s });
+          (occurrences.get(n) ?? occurrences.set(n, []).get(n)!).push(here);
+        }
+        for (const n of stmtReads(s)) (occurrences.get(n) ?? occurrences.set(n, []).get(n)!).push(here);
+        for (const c of childBlocks(s)) walk(c, here);
+      });
+    };
+    walk(this.fn.body);
+    /** The position of `pos` lifted into `block`, if `block` encloses it. */
+    const liftTo = (pos: { block: Stmt[]; index: number }, block: Stmt[]): number | undefined => {
+      let p: { block: Stmt[]; index: number } | undefined = pos;
+      while (p && p.block !== block) p = parents.get(p.block);
+      return p?.index;
+    };
+    for (const [n, f] of first) {
+      if (this.fn.params.some((p) => p.name === n)) continue;
+      const ok = occurrences.get(n)!.every((o) => {
+        const i = liftTo(o, f.block);
+        return i !== undefined && (i > f.index || (i === f.index && (o.block === f.block ? true : false)));
+      });
+      if (ok) {
+        this.declareAt.set(n, f.stmt);
+        if (assigns.get(n) === 1) this.consts.add(n);
+      } else this.hoist.add(n);
+      // Single-use temporaries are inlined where they are used.
+      const uses = occurrences.get(n)!.length - (assigns.get(n) ?? 0);
+      if (ok && assigns.get(n) === 1 && uses === 1 && !this.keep.has(n) && f.stmt.kind === 'assign' && inlinable(f.stmt.expr)) {
+        const use = occurrences.get(n)!.find((o) => o !== undefined && !(o.block === f.block && o.index === f.index))!;
+        if (use.block === f.block && safeBetween(f.block, f.index, use.index, f.stmt.expr)) this.inline.set(n, f.stmt.expr);
+      }
+    }
+  }
+
+  block(stmts: Stmt[], top = false): t.Statement[] {
+    const out: t.Statement[] = [];
+    for (const s of stmts) {
+      const node = this.stmt(s);
+      if (!node) continue;
+      if (this.pendingComments.length) {
+        t.addComments(node, 'leading', this.pendingComments.map((c) => ({ type: 'CommentLine', value: ` ${c}` }) as t.CommentLine));
+        this.pendingComments = [];
+      }
+      out.push(node);
+    }
+    void top;
+    return out;
+  }
+
+  private atom(a: Atom): t.Expression {
+    if (a.kind === 'var') {
+      const e = this.inline.get(a.name);
+      return e ? this.expr(e) : t.identifier(a.name);
+    }
+    if (a.type === 'bool') return t.booleanLiteral(a.value !== 0);
+    return numberLiteral(a.value);
+  }
+
+  expr(e: Expr): t.Expression {
+    switch (e.kind) {
+      case 'atom': return this.atom(e.value);
+      case 'unary':
+        if (e.op === 'neg') return t.unaryExpression('-', this.atom(e.arg));
+        if (e.op === 'not') return t.unaryExpression('!', this.atom(e.arg));
+        return t.binaryExpression('|', this.atom(e.arg), t.numericLiteral(0));
+      case 'binary': {
+        const op = e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op;
+        if (op === '&&' || op === '||') return t.logicalExpression(op, this.atom(e.left), this.atom(e.right));
+        return t.binaryExpression(op, this.atom(e.left), this.atom(e.right));
+      }
+      case 'prim': {
+        const js = scalarRule(e.name)?.js ?? e.name;
+        return t.callExpression(memberPath(js), e.args.map((a) => this.atom(a)));
+      }
+      case 'call': return t.callExpression(t.identifier(e.callee), e.args.map((a) => this.atom(a)));
+      case 'load': return t.memberExpression(t.identifier(e.array), this.atom(e.index), true);
+      case 'length': return t.memberExpression(t.identifier(e.array), t.identifier('length'));
+      case 'alloc': return t.newExpression(t.identifier('Float64Array'), [this.atom(e.length)]);
+      case 'pop': return t.callExpression(memberPath(e.tape === 'f64' ? 'tape.pop' : 'tape.popInt'), []);
+      default: return assertNever(e, 'expression');
+    }
+  }
+
+  private assign(target: string, value: t.Expression, s: Stmt): t.Statement {
+    if (this.declareAt.get(target) === s) {
+      return t.variableDeclaration(this.consts.has(target) ? 'const' : 'let', [t.variableDeclarator(t.identifier(target), value)]);
+    }
+    return t.expressionStatement(t.assignmentExpression('=', t.identifier(target), value));
+  }
+
+  private stmt(s: Stmt): t.Statement | undefined {
+    switch (s.kind) {
+      case 'assign': {
+        if (this.inline.has(s.target)) return undefined;
+        const e = s.expr;
+        // x = x + e  ==>  x += e (and -)
+        if (e.kind === 'binary' && (e.op === '+' || e.op === '-') && e.left.kind === 'var' && e.left.name === s.target && this.declareAt.get(s.target) !== s) {
+          return t.expressionStatement(t.assignmentExpression(`${e.op}=`, t.identifier(s.target), this.atom(e.right)));
+        }
+        return this.assign(s.target, this.expr(e), s);
+      }
+      case 'multi':
+        return t.variableDeclaration('const', [t.variableDeclarator(t.arrayPattern(s.targets.map((n) => t.identifier(n))),
+          t.callExpression(t.identifier(s.callee), s.args.map((a) => this.atom(a))))]);
+      case 'store':
+        return t.expressionStatement(t.assignmentExpression(s.accumulate ? '+=' : '=',
+          t.memberExpression(t.identifier(s.array), this.atom(s.index), true), this.atom(s.value)));
+      case 'if': {
+        const thenB = this.block(s.then), elseB = this.block(s.else);
+        if (!thenB.length && !elseB.length) return undefined;
+        if (!thenB.length) return t.ifStatement(negate(this.atom(s.cond)), t.blockStatement(elseB));
+        return t.ifStatement(this.atom(s.cond), t.blockStatement(thenB), elseB.length ? t.blockStatement(elseB) : null);
+      }
+      case 'for': {
+        const i = t.identifier(s.index);
+        const cmp = s.step === 1 ? (s.inclusive ? '<=' : '<') : (s.inclusive ? '>=' : '>');
+        return t.forStatement(
+          t.variableDeclaration('let', [t.variableDeclarator(i, this.atom(s.start))]),
+          t.binaryExpression(cmp, t.identifier(s.index), this.atom(s.end)),
+          t.updateExpression(s.step === 1 ? '++' : '--', t.identifier(s.index)),
+          t.blockStatement(this.block(s.body)));
+      }
+      case 'while': {
+        const test = this.block(s.test);
+        const body = this.block(s.body);
+        const update = this.block(s.update);
+        if (!test.length && !update.length) return t.whileStatement(this.atom(s.cond), t.blockStatement(body));
+        // loop { test; if (!cond) break; body; update } — `continue` must still reach the update.
+        const exit = t.ifStatement(negate(this.atom(s.cond)), t.breakStatement());
+        if (!update.length) return t.whileStatement(t.booleanLiteral(true), t.blockStatement([...test, exit, ...body]));
+        if (!hasContinue(s.body)) return t.whileStatement(t.booleanLiteral(true), t.blockStatement([...test, exit, ...body, ...update]));
+        const label = t.identifier('iteration');
+        return t.forStatement(null, null, null, t.blockStatement([...test, exit, t.labeledStatement(label, t.blockStatement(body.map((b) => replaceContinue(b, label)))), ...update]));
+      }
+      case 'break': return t.breakStatement();
+      case 'continue': return t.continueStatement();
+      case 'return':
+        return t.returnStatement(s.values.length === 1 ? this.atom(s.values[0]) : t.arrayExpression(s.values.map((a) => this.atom(a))));
+      case 'push':
+        return t.expressionStatement(t.callExpression(memberPath(s.tape === 'f64' ? 'tape.push' : 'tape.pushInt'), [this.atom(s.value)]));
+      case 'comment': this.pendingComments.push(s.text); return undefined;
+      default: return assertNever(s, 'statement');
+    }
+  }
+}
+
+function inlinable(e: Expr): boolean {
+  return e.kind !== 'call' && e.kind !== 'pop' && e.kind !== 'alloc';
+}
+
+/** True if moving `e` from statement `from` to statement `to` of `block` cannot change its value. */
+function safeBetween(block: Stmt[], from: number, to: number, e: Expr): boolean {
+  const reads = new Set(exprReads(e));
+  const loads = e.kind === 'load' ? e.array : undefined;
+  for (let k = from + 1; k <= to; k++) {
+    const s = block[k];
+    if (k < to || s.kind === 'store' || childBlocks(s).length) {
+      let bad = false;
+      const check = (x: Stmt) => {
+        if (stmtWrites(x).some((n) => reads.has(n))) bad = true;
+        if (loads && x.kind === 'store' && x.array === loads) bad = true;
+        childBlocks(x).forEach((b) => b.forEach(check));
+      };
+      if (k < to) check(s);
+      else if (s.kind === 'store') { if (loads && s.array === loads && k < to) bad = true; }
+      if (bad) return false;
+    }
+  }
+  return true;
+}
+
+function hasContinue(body: Stmt[]): boolean {
+  return body.some((s) => s.kind === 'continue' || (s.kind === 'if' && (hasContinue(s.then) || hasContinue(s.else))));
+}
+
+function replaceContinue(s: t.Statement, label: t.Identifier): t.Statement {
+  if (t.isContinueStatement(s)) return t.breakStatement(label);
+  if (t.isIfStatement(s)) {
+    return t.ifStatement(s.test, replaceContinue(s.consequent, label), s.alternate ? replaceContinue(s.alternate, label) : null);
+  }
+  if (t.isBlockStatement(s)) return t.blockStatement(s.body.map((b) => replaceContinue(b, label)));
+  return s;
+}
+
+function negate(e: t.Expression): t.Expression {
+  if (t.isUnaryExpression(e) && e.operator === '!') return e.argument;
+  return t.unaryExpression('!', e);
+}
+
+function memberPath(path: string): t.Expression {
+  const parts = path.split('.');
+  let e: t.Expression = t.identifier(parts[0]);
+  for (const p of parts.slice(1)) e = t.memberExpression(e, t.identifier(p));
+  return e;
+}
+
+function numberLiteral(x: number): t.Expression {
+  if (Number.isNaN(x)) return t.identifier('NaN');
+  if (x === Infinity) return t.identifier('Infinity');
+  if (x === -Infinity) return t.unaryExpression('-', t.identifier('Infinity'));
+  if (x < 0 || Object.is(x, -0)) return t.unaryExpression('-', numberLiteral(-x));
+  return t.numericLiteral(x);
+}

@@ -1,0 +1,216 @@
+// The IR validator: checks the invariants of compiler/ir/README.md on one
+// function. Run between optimisation passes in tests and debug runs
+// (COTANGENT_VALIDATE=1); a failure names the pass and prints the IR from
+// before it, so the faulty rewrite is visible.
+//
+// Checks: every variable read is defined on every path before the read
+// (parameters are defined on entry; a loop body may not rely on its own
+// earlier iterations); every name is in fn.vars and its uses agree with its
+// type; literals are well formed; `break`/`continue` sit inside loops;
+// returns have the function's arity; every `pop` has a `push` of the same
+// slot and tape kind.
+import { assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Stmt, type Type } from './nodes.js';
+import { printFunction } from './print.js';
+import { forEachStmt } from './walk.js';
+
+type Defined = Set<string> | null; // null: unreachable (after break, continue or return)
+
+const numeric = (t: Type | undefined) => t === 'f64' || t === 'i32';
+const ARITH = new Set(['+', '-', '*', '/', '%', '**']);
+const ORDER = new Set(['<', '<=', '>', '>=']);
+
+/** The problems found in a function; empty if it is valid. */
+export function validate(fn: IrFunction, module?: IrModule): string[] {
+  const problems: string[] = [];
+  const bad = (msg: string) => problems.push(msg);
+  const typeOf = (a: Atom): Type | undefined => {
+    if (a.kind === 'const') return a.type;
+    const t = fn.vars.get(a.name);
+    if (!t) bad(`\`${a.name}\` is not declared in vars`);
+    return t;
+  };
+  for (const p of fn.params) if (fn.vars.get(p.name) !== p.type) bad(`parameter \`${p.name}\` has type ${p.type} but vars says ${fn.vars.get(p.name)}`);
+
+  const checkConst = (a: Atom) => {
+    if (a.kind !== 'const') return;
+    if (a.type === 'i32' && !(Number.isInteger(a.value) && a.value === (a.value | 0))) bad(`the i32 literal ${a.value} is not a 32-bit integer`);
+    if (a.type === 'bool' && a.value !== 0 && a.value !== 1) bad(`the bool literal ${a.value} is not 0 or 1`);
+    if (!['f64', 'i32', 'bool'].includes(a.type)) bad(`a literal has no scalar type`);
+  };
+  const read = (a: Atom, d: Defined, where: string) => {
+    checkConst(a);
+    if (a.kind === 'var' && d && !d.has(a.name)) bad(`\`${a.name}\` is read in ${where} before it is defined on every path`);
+  };
+  const readArray = (name: string, d: Defined, where: string) => {
+    if (fn.vars.get(name) !== 'f64[]') bad(`\`${name}\` is used as an array in ${where} but has type ${fn.vars.get(name)}`);
+    read({ kind: 'var', name }, d, where);
+  };
+  const want = (a: Atom, ok: (t: Type | undefined) => boolean, what: string, where: string) => {
+    const t = typeOf(a);
+    if (!ok(t)) bad(`${what} in ${where} has type ${t}`);
+  };
+
+  const exprType = (e: Expr, d: Defined, where: string): Type | 'any' | 'numeric' => {
+    for (const a of exprAtomsOf(e)) read(a, d, where);
+    switch (e.kind) {
+      case 'atom': return typeOf(e.value) ?? 'any';
+      case 'unary':
+        if (e.op === 'not') { want(e.arg, (t) => t === 'bool', 'the operand of !', where); return 'bool'; }
+        want(e.arg, numeric, `the operand of ${e.op}`, where);
+        return e.op === 'toInt' ? 'i32' : typeOf(e.arg) === 'i32' ? 'numeric' : 'f64';
+      case 'binary': {
+        const [l, r] = [typeOf(e.left), typeOf(e.right)];
+        if (e.op === '&&' || e.op === '||') {
+          if (l !== 'bool' || r !== 'bool') bad(`the operands of ${e.op} in ${where} are ${l} and ${r}, not bool`);
+          return 'bool';
+        }
+        if (e.op === '==' || e.op === '!=') {
+          if ((l === 'bool') !== (r === 'bool') || l === 'f64[]' || r === 'f64[]') bad(`${l} ${e.op} ${r} in ${where}`);
+          return 'bool';
+        }
+        if (!numeric(l) || !numeric(r)) bad(`the operands of ${e.op} in ${where} are ${l} and ${r}`);
+        if (ORDER.has(e.op)) return 'bool';
+        if (ARITH.has(e.op) && e.op !== '/' && e.op !== '**' && l === 'i32' && r === 'i32') return 'numeric';
+        return 'f64';
+      }
+      case 'prim':
+        if (e.name.startsWith('Math.')) { for (const a of e.args) want(a, numeric, `an argument of ${e.name}`, where); return 'f64'; }
+        for (const a of e.args) if (a.kind === 'var' && fn.vars.get(a.name) === 'f64[]') read(a, d, where);
+        return 'any';
+      case 'call': {
+        const callee = module?.functions.find((f) => f.name === e.callee);
+        if (module && !callee) bad(`${where} calls \`${e.callee}\`, which is not in the module`);
+        if (callee) {
+          if (callee.params.length !== e.args.length) bad(`${where} passes ${e.args.length} arguments to \`${e.callee}\`, which takes ${callee.params.length}`);
+          callee.params.forEach((p, i) => e.args[i] && want(e.args[i], (t) => assignable(p.type, t), `argument ${i + 1} of ${e.callee}`, where));
+          return callee.results[0] ?? 'any';
+        }
+        return 'any';
+      }
+      case 'load': readArray(e.array, d, where); want(e.index, (t) => t === 'i32', 'the index', where); return 'f64';
+      case 'length': readArray(e.array, d, where); return 'numeric';
+      case 'alloc': want(e.length, (t) => t === 'i32', 'the length of alloc', where); return 'f64[]';
+      case 'pop': return e.tape === 'i32' ? 'numeric' : 'f64';
+      default: return assertNever(e, 'expression');
+    }
+  };
+
+  const define = (d: Defined, names: string[]) => { if (d) for (const n of names) d.add(n); };
+  const target = (name: string, got: Type | 'any' | 'numeric', where: string) => {
+    const t = fn.vars.get(name);
+    if (!t) { bad(`\`${name}\` is assigned in ${where} but not declared in vars`); return; }
+    if (got === 'any') return;
+    if (got === 'numeric' ? !numeric(t) : !assignable(t, got)) bad(`${where} assigns a ${got} to \`${name}\`: ${t}`);
+  };
+
+  const block = (body: Stmt[], d: Defined, loop: boolean): Defined => {
+    for (const s of body) d = stmt(s, d, loop);
+    return d;
+  };
+  const stmt = (s: Stmt, d: Defined, loop: boolean): Defined => {
+    const where = describe(s);
+    switch (s.kind) {
+      case 'assign': target(s.target, exprType(s.expr, d, where), where); define(d, [s.target]); return d;
+      case 'multi':
+        for (const a of s.args) read(a, d, where);
+        for (const t of s.targets) if (!fn.vars.has(t)) bad(`\`${t}\` is assigned in ${where} but not declared in vars`);
+        define(d, s.targets); return d;
+      case 'store':
+        readArray(s.array, d, where); read(s.index, d, where); read(s.value, d, where);
+        if (fn.params.some((p) => p.name === s.array)) bad(`${where} writes the argument array \`${s.array}\``);
+        want(s.index, (t) => t === 'i32', 'the index', where);
+        want(s.value, numeric, 'the stored value', where);
+        return d;
+      case 'if': {
+        read(s.cond, d, where); want(s.cond, (t) => t === 'bool', 'the condition', where);
+        const a = block(s.then, d && new Set(d), loop), b = block(s.else, d && new Set(d), loop);
+        return a && b ? new Set([...a].filter((n) => b.has(n))) : a ?? b;
+      }
+      case 'for': {
+        read(s.start, d, where); read(s.end, d, where);
+        want(s.start, numeric, 'the start', where); want(s.end, numeric, 'the bound', where);
+        if (fn.vars.get(s.index) !== 'i32') bad(`the loop index \`${s.index}\` has type ${fn.vars.get(s.index)}`);
+        const inner = d && new Set(d);
+        define(inner, [s.index]);
+        block(s.body, inner, true);
+        return d;
+      }
+      case 'while': {
+        const afterTest = block(s.test, d && new Set(d), true);
+        read(s.cond, afterTest, where); want(s.cond, (t) => t === 'bool', 'the condition', where);
+        block(s.body, afterTest && new Set(afterTest), true);
+        // `continue` reaches update from anywhere in the body: only what the test defined is sure.
+        block(s.update, afterTest && new Set(afterTest), true);
+        return afterTest;
+      }
+      case 'break': case 'continue':
+        if (!loop) bad(`\`${s.kind}\` outside a loop`);
+        return null;
+      case 'return':
+        for (const a of s.values) read(a, d, where);
+        if (s.values.length !== fn.results.length) bad(`${where} returns ${s.values.length} values; the function has ${fn.results.length} results`);
+        s.values.forEach((a, i) => fn.results[i] && want(a, (t) => assignable(fn.results[i], t), `result ${i + 1}`, where));
+        return null;
+      case 'push':
+        read(s.value, d, where);
+        want(s.value, (t) => (s.tape === 'i32' ? t === 'i32' : numeric(t)), 'the pushed value', where);
+        return d;
+      case 'comment': return d;
+      default: return assertNever(s, 'statement');
+    }
+  };
+  block(fn.body, new Set(fn.params.map((p) => p.name)), false);
+  checkTape(fn, bad);
+  return problems;
+}
+
+/** A value of type `got` may be stored in a variable of type `to` (i32 widens to f64). */
+function assignable(to: Type, got: Type | undefined): boolean {
+  return got === to || (to === 'f64' && got === 'i32');
+}
+
+function checkTape(fn: IrFunction, bad: (m: string) => void): void {
+  const pushes = new Map<number, string>();
+  forEachStmt(fn.body, (s) => { if (s.kind === 'push') pushes.set(s.slot, s.tape); });
+  forEachStmt(fn.body, (s) => {
+    if (s.kind !== 'assign' || s.expr.kind !== 'pop') return;
+    const tape = pushes.get(s.expr.slot);
+    if (tape === undefined) bad(`\`${s.target} = pop #${s.expr.slot}\` has no push of slot #${s.expr.slot}`);
+    else if (tape !== s.expr.tape) bad(`pop #${s.expr.slot} reads the ${s.expr.tape} tape but its push writes the ${tape} tape`);
+  });
+}
+
+function exprAtomsOf(e: Expr): Atom[] {
+  switch (e.kind) {
+    case 'atom': return [e.value];
+    case 'unary': return [e.arg];
+    case 'binary': return [e.left, e.right];
+    case 'prim': case 'call': return e.args;
+    case 'load': return [e.index];
+    case 'alloc': return [e.length];
+    default: return [];
+  }
+}
+
+function describe(s: Stmt): string {
+  switch (s.kind) {
+    case 'assign': return `\`${s.target} = …\``;
+    case 'multi': return `\`[${s.targets.join(', ')}] = call ${s.callee}(…)\``;
+    case 'store': return `\`${s.array}[…] = …\``;
+    case 'for': return `\`for ${s.index}\``;
+    default: return `\`${s.kind}\``;
+  }
+}
+
+/** Throws if `fn` is invalid, naming the pass that produced it and printing the IR from before that pass. */
+export function assertValid(fn: IrFunction, pass: string, before?: IrFunction, module?: IrModule): void {
+  const problems = validate(fn, module);
+  if (!problems.length) return;
+  const lines = [
+    `invalid IR in \`${fn.name}\` after ${pass}:`,
+    ...problems.map((p) => `  - ${p}`),
+    ...(before ? [`IR before ${pass}:`, printFunction(before)] : []),
+    `IR after ${pass}:`, printFunction(fn),
+  ];
+  throw new Error(lines.join('\n'));
+}

@@ -1,0 +1,122 @@
+// cotangent's public API: grad, jvp, hvp, compile (see shared/API.md).
+import { derive, type Derived } from '../compiler/index.js';
+import { CompileError } from '../compiler/diagnostics.js';
+import type { IrModule, Param } from '../compiler/ir/nodes.js';
+import * as np from './np.js';
+import { checkArgs } from './check.js';
+import { Tape } from './tape.js';
+
+export { CompileError } from '../compiler/diagnostics.js';
+export { Tape } from './tape.js';
+
+export interface Options {
+  /** Index, or indices, of the arguments to differentiate with respect to. */
+  wrt?: number | number[];
+  /** Run the optimisation passes on the generated code. */
+  optimized?: boolean;
+  /** Also return the function's value: `[derivative, value]`. */
+  preserveResult?: boolean;
+  /** Named functions and constants that `f` refers to. */
+  scope?: Record<string, unknown>;
+}
+
+/** What every function made by cotangent carries: its readable source and the IR the Wasm backend compiles. */
+export interface Derivative<F extends (...args: never[]) => unknown = (...args: any[]) => any> {
+  (...args: Parameters<F>): any;
+  /** The generated JavaScript (the entry function is last). */
+  readonly source: string;
+  /** IR after each stage: `lower`, `reverse`, `optimize` ... */
+  readonly stages: ReadonlyMap<string, IrModule>;
+}
+
+const IR = Symbol.for('cotangent.ir');
+
+interface Handle {
+  module: IrModule;
+  /** Turns the entry's raw results into the API's shape. */
+  shape: (raw: unknown) => unknown;
+  params: Param[];
+  name: string;
+}
+
+const cache = new WeakMap<Function, Map<string, Derivative>>();
+
+function wrtList(f: Function, wrt: Options['wrt']): number[] {
+  const list = wrt === undefined ? [0] : Array.isArray(wrt) ? wrt : [wrt];
+  for (const i of list) {
+    if (!Number.isInteger(i) || i < 0 || i >= f.length) {
+      throw new CompileError('CT1202', { index: String(i), name: f.name || 'f', count: f.length });
+    }
+  }
+  return list;
+}
+
+function cached(f: Function, key: string, make: () => Derivative): Derivative {
+  let m = cache.get(f);
+  if (!m) { m = new Map(); cache.set(f, m); }
+  let d = m.get(key);
+  if (!d) { d = make(); m.set(key, d); }
+  return d;
+}
+
+function keyOf(kind: string, opts: Options, wrt: number[]): string {
+  const scope = Object.entries(opts.scope ?? {}).map(([k, v]) => `${k}:${typeof v === 'function' ? (v as Function).name : String(v)}`).join(',');
+  return `${kind}|${wrt.join(',')}|${opts.optimized !== false}|${!!opts.preserveResult}|${scope}`;
+}
+
+/** Evaluates generated source: the functions, with the tape they share. */
+function instantiate(d: Derived): { entry: Function; tape: Tape } {
+  const tape = new Tape();
+  const entry = new Function('tape', `"use strict";\n${d.source}\nreturn ${d.module.entry};`)(tape) as Function;
+  return { entry, tape };
+}
+
+function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unknown, opts: Options): Derivative {
+  const { entry, tape } = instantiate(d);
+  const entryFn = d.module.functions.find((fn) => fn.name === d.module.entry)!;
+  const params = entryFn.params;
+  const call = (...args: unknown[]) => {
+    const checked = checkArgs(name, params, args);
+    const top = tape.top, topInt = tape.topInt;
+    try {
+      return shape(entry(...checked));
+    } finally {
+      // A throw mid-sweep must not leave values behind for the next call.
+      tape.top = top; tape.topInt = topInt;
+    }
+  };
+  const handle: Handle = { module: d.module, shape, params, name };
+  Object.defineProperties(call, {
+    source: { value: d.source, enumerable: true },
+    stages: { value: d.stages },
+    name: { value: d.module.entry },
+    [IR]: { value: handle },
+  });
+  void opts;
+  return call as unknown as Derivative;
+}
+
+const deriveOpts = (opts: Options) => ({ scope: opts.scope, npModule: np as unknown as Record<string, unknown>, arrayPrims: new Set<string>() });
+
+/**
+ * Reverse mode: `grad(f)(...args)` is the gradient of scalar-valued `f` with
+ * respect to argument `wrt` (default 0), shaped like that argument; several
+ * `wrt` give an array of gradients; `preserveResult` gives `[gradient, value]`.
+ */
+export function grad<F extends (...args: any[]) => number>(f: F, opts: Options = {}): Derivative<F> {
+  const wrt = wrtList(f, opts.wrt);
+  return cached(f, keyOf('grad', opts, wrt), () => {
+    const d = derive(f, { mode: 'grad', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
+    const several = Array.isArray(opts.wrt);
+    const shape = (raw: unknown) => {
+      if (!several && !opts.preserveResult) return raw;
+      const r = raw as unknown[];
+      const grads = several ? r.slice(0, wrt.length) : r[0];
+      return opts.preserveResult ? [grads, r[r.length - 1]] : grads;
+    };
+    return makeDerivative(d, `grad(${f.name || 'f'})`, shape, opts);
+  }) as Derivative<F>;
+}
+
+export { IR as irSymbol };
+export type { Handle as DerivativeHandle };
