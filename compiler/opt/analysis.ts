@@ -1,0 +1,255 @@
+// Analyses shared by the passes, computed over the structured IR directly
+// (no control-flow graph): the structure of `if`, `for` and `while` is the
+// graph, and loops are solved by iterating their bodies to a fixpoint.
+//
+// - `aliases`: which array names may denote the same Float64Array (`b = a`,
+//   and an array returned by a call or primitive that was given arrays).
+// - `liveness`: strong liveness (faint-variable analysis). An assignment to a
+//   dead variable does not make its operands live, so loop-carried values
+//   that nothing outside the loop reads (`s = s + x[i]` with `s` unused)
+//   are dead too. Array contents are live while any alias of the array is.
+//   Live-after sets are recorded per statement (by object identity).
+// - `forwardRewrite`: a forward walk that carries a pass's facts ("a is a
+//   copy of b", "t holds x * y") through blocks, killing them conservatively
+//   at branches and loops. Copy propagation, CSE and constant folding use it.
+//
+// Guarantees: liveness is a least fixpoint, so everything reported dead is
+// dead on every path; forwardRewrite only hands a visitor facts that hold on
+// every path to the statement being visited.
+import type { Atom, Expr, IrFunction, Stmt } from '../ir/nodes.js';
+import { assertNever } from '../ir/nodes.js';
+import { assignedIn, exprReads, forEachStmt, storedIn } from '../ir/walk.js';
+
+// ---- array aliases ----------------------------------------------------------
+
+export type Aliases = (name: string) => string[];
+
+/** Alias classes of array variables (union–find over copies and array-returning calls). */
+export function aliases(fn: IrFunction): Aliases {
+  const parent = new Map<string, string>();
+  const find = (n: string): string => {
+    let p = parent.get(n) ?? n;
+    while (p !== (parent.get(p) ?? p)) p = parent.get(p) ?? p;
+    return p;
+  };
+  const union = (a: string, b: string) => { const ra = find(a), rb = find(b); if (ra !== rb) parent.set(ra, rb); };
+  const isArray = (n: string) => fn.vars.get(n) === 'f64[]';
+  const arrayArgs = (as: Atom[]) => as.flatMap((a) => (a.kind === 'var' && isArray(a.name) ? [a.name] : []));
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'assign' && isArray(s.target)) {
+      const e = s.expr;
+      if (e.kind === 'atom' && e.value.kind === 'var') union(s.target, e.value.name);
+      if (e.kind === 'call' || e.kind === 'prim') for (const a of arrayArgs(e.args)) union(s.target, a);
+    }
+    if (s.kind === 'multi') for (const t of s.targets.filter(isArray)) for (const a of arrayArgs(s.args)) union(t, a);
+  });
+  const classes = new Map<string, string[]>();
+  for (const n of parent.keys()) {
+    const r = find(n);
+    if (!classes.has(r)) classes.set(r, [r]);
+    if (n !== r) classes.get(r)!.push(n);
+  }
+  return (name) => classes.get(find(name)) ?? [name];
+}
+
+// ---- liveness -----------------------------------------------------------------
+
+export interface Liveness {
+  /** Variables live right after each statement. */
+  after: Map<Stmt, ReadonlySet<string>>;
+  /** Variables live at the function's entry. */
+  entry: ReadonlySet<string>;
+  /** True if the statement has no effect on anything live (the assumption the analysis made). */
+  isDead(s: Stmt): boolean;
+}
+
+interface Jumps { brk: Set<string>; cont: Set<string> }
+
+/** Atoms' variable names. */
+export const atomNames = (as: Atom[]): string[] => as.flatMap((a) => (a.kind === 'var' ? [a.name] : []));
+
+/** Expressions whose only effect is their value (pops are tape traffic, removed in pairs only). */
+export function removable(e: Expr): boolean {
+  return e.kind !== 'pop';
+}
+
+export function liveness(fn: IrFunction): Liveness {
+  const alias = aliases(fn);
+  const after = new Map<Stmt, ReadonlySet<string>>();
+  const anyLive = (name: string, live: ReadonlySet<string>) => alias(name).some((n) => live.has(n));
+  const dead = (s: Stmt, live: ReadonlySet<string>): boolean => {
+    switch (s.kind) {
+      case 'assign': return removable(s.expr) && !anyLive(s.target, live);
+      case 'multi': return !s.targets.some((t) => anyLive(t, live));
+      case 'store': return !anyLive(s.array, live);
+      case 'comment': return false;
+      default: return false;
+    }
+  };
+  const block = (body: Stmt[], out: Set<string>, j: Jumps): Set<string> => {
+    let live = out;
+    for (let i = body.length - 1; i >= 0; i--) {
+      after.set(body[i], live);
+      live = stmt(body[i], live, j);
+    }
+    return live;
+  };
+  const stmt = (s: Stmt, out: Set<string>, j: Jumps): Set<string> => {
+    switch (s.kind) {
+      case 'assign': case 'multi': case 'store': {
+        if (dead(s, out)) return out;
+        const r = new Set(out);
+        if (s.kind === 'assign') { r.delete(s.target); for (const n of exprReads(s.expr)) r.add(n); }
+        if (s.kind === 'multi') { for (const t of s.targets) r.delete(t); for (const n of atomNames(s.args)) r.add(n); }
+        if (s.kind === 'store') for (const n of [s.array, ...atomNames([s.index, s.value])]) r.add(n);
+        return r;
+      }
+      case 'push': return union(out, atomNames([s.value]));
+      case 'return': return new Set(atomNames(s.values));
+      case 'break': return j.brk;
+      case 'continue': return j.cont;
+      case 'comment': return out;
+      case 'if': {
+        const r = union(block(s.then, out, j), [...block(s.else, out, j)]);
+        return union(r, atomNames([s.cond]));
+      }
+      case 'for': {
+        let head = out;
+        for (;;) {
+          const bodyIn = block(s.body, head, { brk: out, cont: head });
+          const next = union(out, [...bodyIn]);
+          if (sameSet(next, head)) break;
+          head = next;
+        }
+        const r = new Set(head);
+        r.delete(s.index);
+        return union(r, atomNames([s.start, s.end]));
+      }
+      case 'while': {
+        let head = new Set<string>();
+        for (;;) {
+          const updIn = block(s.update, head, { brk: out, cont: head });
+          const bodyIn = block(s.body, updIn, { brk: out, cont: updIn });
+          const afterTest = union(union(out, [...bodyIn]), atomNames([s.cond]));
+          const testIn = block(s.test, afterTest, { brk: out, cont: head });
+          if (sameSet(testIn, head)) break;
+          head = union(head, [...testIn]);
+        }
+        return head;
+      }
+      default: return assertNever(s, 'statement');
+    }
+  };
+  const none = new Set<string>();
+  const entry = block(fn.body, none, { brk: none, cont: none });
+  return { after, entry, isDead: (s) => { const l = after.get(s); return l !== undefined && dead(s, l); } };
+}
+
+function union(a: ReadonlySet<string>, b: Iterable<string>): Set<string> {
+  const r = new Set(a);
+  for (const x of b) r.add(x);
+  return r;
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+// ---- forward facts --------------------------------------------------------------
+
+/**
+ * A pass's view of the forward walk: rewrite simple statements and atoms
+ * under the current facts, and drop facts when names or arrays change.
+ */
+export interface ForwardVisitor<S> {
+  /** Rewrites a statement without blocks (assign, multi, store, push, return, ...) and updates the facts. */
+  simple(s: Stmt, state: S): Stmt;
+  /** Rewrites an atom read by a compound statement (a condition, a loop bound). */
+  atom(a: Atom, state: S): Atom;
+  clone(state: S): S;
+  /** Forgets facts that depend on these names (assigned) or on these arrays' contents (stored). */
+  kill(state: S, names: ReadonlySet<string>, arrays: ReadonlySet<string>): void;
+}
+
+/**
+ * Walks a block forward. Facts flow into nested blocks; what a branch or a
+ * loop learns stays inside it; after it, the facts from before survive minus
+ * those killed anywhere inside. A loop body starts from the facts that hold
+ * on entry and are not killed anywhere in the loop, so they hold in every
+ * iteration.
+ */
+export function forwardRewrite<S>(body: Stmt[], state: S, v: ForwardVisitor<S>): Stmt[] {
+  return body.map((s) => forwardStmt(s, state, v));
+}
+
+function forwardStmt<S>(s: Stmt, state: S, v: ForwardVisitor<S>): Stmt {
+  switch (s.kind) {
+    case 'if': {
+      const cond = v.atom(s.cond, state);
+      const thenB = forwardRewrite(s.then, v.clone(state), v);
+      const elseB = forwardRewrite(s.else, v.clone(state), v);
+      const both = [...s.then, ...s.else];
+      v.kill(state, assignedIn(both), storedIn(both));
+      return { ...s, cond, then: thenB, else: elseB };
+    }
+    case 'for': {
+      const start = v.atom(s.start, state);
+      const end = v.atom(s.end, state);
+      const names = assignedIn(s.body);
+      names.add(s.index);
+      v.kill(state, names, storedIn(s.body));
+      const body = forwardRewrite(s.body, v.clone(state), v);
+      return { ...s, start, end, body };
+    }
+    case 'while': {
+      const all = [...s.test, ...s.body, ...s.update];
+      v.kill(state, assignedIn(all), storedIn(all));
+      const inner = v.clone(state);
+      const test = forwardRewrite(s.test, inner, v);
+      const cond = v.atom(s.cond, inner);
+      const body = forwardRewrite(s.body, inner, v);
+      // `continue` lands in update from anywhere in the body: only loop-wide facts hold there.
+      const update = forwardRewrite(s.update, v.clone(state), v);
+      return { ...s, test, cond, body, update };
+    }
+    default:
+      return v.simple(s, state);
+  }
+}
+
+// ---- rewriting reads ----------------------------------------------------------------
+
+/** Rewrites what a statement without blocks reads: its atoms, and the arrays it loads from or stores into. */
+export function mapReads(s: Stmt, atom: (a: Atom) => Atom, array: (name: string) => string = (n) => n): Stmt {
+  switch (s.kind) {
+    case 'assign': return { ...s, expr: mapExprReads(s.expr, atom, array) };
+    case 'multi': return { ...s, args: s.args.map(atom) };
+    case 'store': return { ...s, array: array(s.array), index: atom(s.index), value: atom(s.value) };
+    case 'return': return { ...s, values: s.values.map(atom) };
+    case 'push': return { ...s, value: atom(s.value) };
+    default: return s;
+  }
+}
+
+export function mapExprReads(e: Expr, atom: (a: Atom) => Atom, array: (name: string) => string = (n) => n): Expr {
+  switch (e.kind) {
+    case 'atom': return { ...e, value: atom(e.value) };
+    case 'unary': return { ...e, arg: atom(e.arg) };
+    case 'binary': return { ...e, left: atom(e.left), right: atom(e.right) };
+    case 'prim': case 'call': return { ...e, args: e.args.map(atom) };
+    case 'load': return { ...e, array: array(e.array), index: atom(e.index) };
+    case 'length': return { ...e, array: array(e.array) };
+    case 'alloc': return { ...e, length: atom(e.length) };
+    case 'pop': return e;
+    default: return assertNever(e, 'expression');
+  }
+}
+
+/** The number of statements in a block, nested ones included (comments excluded). */
+export function countStmts(body: Stmt[]): number {
+  let n = 0;
+  forEachStmt(body, (s) => { if (s.kind !== 'comment') n++; });
+  return n;
+}

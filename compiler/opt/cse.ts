@@ -1,0 +1,83 @@
+// cse: common subexpression elimination. When `t = e` computes a pure
+// operation that an earlier `h = e` already computed, and neither h nor the
+// operands of e were assigned in between, `t = e ==> t = h`; copy-prop and
+// dead-code then usually remove t altogether.
+//
+// Which operations: binary and unary operators, scalar `Math.*` primitives
+// (deterministic functions of their arguments), `a.length`, and loads
+// `a[i]` while no alias of `a` is stored into in between. Not calls,
+// `np.*` primitives (they may return fresh arrays), `alloc` or `pop`.
+// `a + b` and `b + a` are the same for + and * (IEEE addition and
+// multiplication are commutative, NaN included).
+//
+// Assumes: valid IR. Where facts hold is decided by
+// analysis.forwardRewrite (a value computed before a branch or loop is
+// reused inside it unless the branch or loop changes its inputs).
+// Guarantees: the reused variable holds exactly the value e would compute,
+// and has the same type as t.
+import type { Atom, Expr, IrFunction } from '../ir/nodes.js';
+import { printAtom } from '../ir/print.js';
+import { exprReads } from '../ir/walk.js';
+import { aliases, forwardRewrite, type ForwardVisitor } from './analysis.js';
+
+interface Avail { holder: string; deps: string[]; array?: string }
+/** Facts: canonical text of an expression → the variable holding its value. */
+type Table = Map<string, Avail>;
+
+export function cse(fn: IrFunction): IrFunction {
+  const alias = aliases(fn);
+  const visitor: ForwardVisitor<Table> = {
+    simple(s, table) {
+      if (s.kind === 'store') { killArrays(table, new Set(alias(s.array))); return s; }
+      if (s.kind === 'multi') { kill(table, new Set(s.targets)); return s; }
+      if (s.kind !== 'assign') return s;
+      const k = key(s.expr);
+      const hit = k !== undefined ? table.get(k) : undefined;
+      let out = s;
+      // t = e  (after h = e) ==> t = h
+      if (hit && hit.holder !== s.target && fn.vars.get(hit.holder) === fn.vars.get(s.target)) {
+        out = { ...s, expr: { kind: 'atom', value: { kind: 'var', name: hit.holder } } };
+      }
+      kill(table, new Set([s.target]));
+      const reads = exprReads(s.expr);
+      if (k !== undefined && !reads.includes(s.target) && out === s) {
+        table.set(k, { holder: s.target, deps: [s.target, ...reads], array: s.expr.kind === 'load' ? s.expr.array : undefined });
+      }
+      return out;
+    },
+    atom: (a) => a,
+    clone: (table) => new Map(table),
+    kill(table, names, arrays) {
+      kill(table, names);
+      killArrays(table, new Set([...arrays].flatMap(alias)));
+    },
+  };
+  return { ...fn, body: forwardRewrite(fn.body, new Map(), visitor) };
+}
+
+function kill(table: Table, names: ReadonlySet<string>): void {
+  for (const [k, a] of table) if (a.deps.some((n) => names.has(n))) table.delete(k);
+}
+
+function killArrays(table: Table, arrays: ReadonlySet<string>): void {
+  for (const [k, a] of table) if (a.array !== undefined && arrays.has(a.array)) table.delete(k);
+}
+
+const COMMUTATIVE = new Set(['+', '*', '==', '!=', '&&', '||']);
+
+/** Canonical text of a reusable expression; undefined if it must not be reused. */
+export function key(e: Expr): string | undefined {
+  const p = (a: Atom) => printAtom(a);
+  switch (e.kind) {
+    case 'binary': {
+      let [l, r] = [p(e.left), p(e.right)];
+      if (COMMUTATIVE.has(e.op) && l > r) [l, r] = [r, l];
+      return `${l} ${e.op} ${r}`;
+    }
+    case 'unary': return `${e.op} ${p(e.arg)}`;
+    case 'prim': return e.name.startsWith('Math.') ? `${e.name}(${e.args.map(p).join(', ')})` : undefined;
+    case 'load': return `${e.array}[${p(e.index)}]`;
+    case 'length': return `${e.array}.length`;
+    default: return undefined;
+  }
+}

@@ -1,0 +1,58 @@
+// dead-code: removes what cannot affect the function's results.
+//
+// - Assignments to dead variables, by strong liveness (analysis.liveness):
+//   the value is never read on any path, through branches and loops, so a
+//   loop-carried accumulator that nothing after the loop reads goes too.
+//   Every expression but `pop` is removable: primitives and calls of module
+//   functions compute values only (callees never write their arguments).
+//       t = e   (t dead) ==> nothing
+// - Stores into arrays none of whose aliases is read afterwards (local
+//   arrays from `alloc`, or fresh results); then the `alloc` itself.
+//       a[i] = v   (a dead) ==> nothing
+// - Tape pairs whose popped value is dead (tape-elision's rule 1), so that
+//   what was pushed may die in the next round.
+// - Statements after `break`, `continue` or `return` in the same block.
+//       return x; s ==> return x
+// - `if`s with two empty branches, and counted loops with an empty body
+//   (a counted loop always ends, so dropping it changes nothing). A `while`
+//   with an empty body stays: whether it ends is its effect.
+//       if c {} ==> nothing        for i = a; i < b { } ==> nothing
+// - Unused variables in fn.vars.
+//
+// Assumes: valid IR. Guarantees: same results and tape behaviour on every
+// input; repeats until nothing changes (each round can only remove).
+import type { IrFunction, Stmt, Type } from '../ir/nodes.js';
+import { forEachStmt, mapBlocks, stmtReads, stmtWrites } from '../ir/walk.js';
+import { countStmts, liveness, type Liveness } from './analysis.js';
+import { removeDeadTapePairs } from './tape-elision.js';
+
+const MAX_ROUNDS = 20;
+
+export function deadCode(fn: IrFunction): IrFunction {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const before = countStmts(fn.body);
+    fn = { ...fn, body: sweep(fn.body, liveness(fn)) };
+    fn = removeDeadTapePairs(fn, liveness(fn));
+    if (countStmts(fn.body) === before) break;
+  }
+  return { ...fn, vars: usedVars(fn) };
+}
+
+function sweep(body: Stmt[], live: Liveness): Stmt[] {
+  const out: Stmt[] = [];
+  for (const s0 of body) {
+    if (live.isDead(s0)) continue;
+    const s = mapBlocks(s0, (b) => sweep(b, live));
+    if (s.kind === 'if' && !s.then.length && !s.else.length) continue;
+    if (s.kind === 'for' && !s.body.length) continue;
+    out.push(s);
+    if (s.kind === 'break' || s.kind === 'continue' || s.kind === 'return') break;
+  }
+  return out;
+}
+
+function usedVars(fn: IrFunction): Map<string, Type> {
+  const used = new Set(fn.params.map((p) => p.name));
+  forEachStmt(fn.body, (s) => { for (const n of [...stmtReads(s), ...stmtWrites(s)]) used.add(n); });
+  return new Map([...fn.vars].filter(([n]) => used.has(n)));
+}

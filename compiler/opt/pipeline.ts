@@ -1,0 +1,68 @@
+// The optimisation pipeline: the one ordered list of passes, with the reason
+// each runs where it does. `optimize` runs the list until the function stops
+// changing (at most MAX_ROUNDS times). With COTANGENT_VALIDATE set, the IR
+// is validated before the first pass and after every pass; a failure names
+// the pass and prints the IR from before it.
+import type { IrFunction, IrModule } from '../ir/nodes.js';
+import { printFunction } from '../ir/print.js';
+import { assertValid } from '../ir/validate.js';
+import { constantFold } from './constant-fold.js';
+import { copyProp } from './copy-prop.js';
+import { cse } from './cse.js';
+import { deadCode } from './dead-code.js';
+import { tapeElision } from './tape-elision.js';
+
+export interface Pass {
+  run: (fn: IrFunction) => IrFunction;
+  description: string;
+}
+
+/** Every pass by name (the name is also its file, its fixture folder and its dump label). */
+export const passes: Record<string, Pass> = {
+  'constant-fold': { run: constantFold, description: 'fold literal ⊕ literal, IEEE-exact identities (x*1, x+(-0), -(-x), ...) and branches on literals' },
+  'copy-prop': { run: copyProp, description: 'after a = b (or a = literal), read b instead of a while neither changes' },
+  'cse': { run: cse, description: 'reuse the value of an identical pure operation computed earlier' },
+  'tape-elision': { run: tapeElision, description: 'drop dead tape pairs; pops of unchanged values become copies; loop-free slots become locals' },
+  'dead-code': { run: deadCode, description: 'remove assignments, stores, tape pairs and blocks that cannot affect the results' },
+};
+
+/** The order, with the reason for each position. */
+export const pipeline: { pass: keyof typeof passes; why: string }[] = [
+  { pass: 'constant-fold', why: 'literals first: the AD writes `dy = 1.0; t = dy * x`, so folding gives copy-prop plain copies to chase' },
+  { pass: 'copy-prop', why: 'spreads literals and copies into their uses, exposing literal ⊕ literal and identities' },
+  { pass: 'constant-fold', why: 'folds what copy-prop exposed, including branches whose condition became a literal' },
+  { pass: 'cse', why: 'operands are now canonical (copies resolved), so equal operations look equal' },
+  { pass: 'copy-prop', why: 'cse leaves `t = h` copies; reads of t become reads of h' },
+  { pass: 'tape-elision', why: 'before dead-code: turns pops into copies and locals, leaving pushes that dead-code can judge' },
+  { pass: 'dead-code', why: 'last: sweeps the copies, temporaries, tape pairs and empty blocks the passes above left behind' },
+];
+
+const MAX_ROUNDS = 6;
+
+const validating = () => Boolean(process.env.COTANGENT_VALIDATE);
+
+/** Runs the pipeline on one function until it stops changing. */
+export function optimize(fn: IrFunction, module?: IrModule): IrFunction {
+  if (validating()) assertValid(fn, 'lowering (the input to optimize)', undefined, module);
+  let text = printFunction(fn);
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    for (const { pass } of pipeline) fn = runPass(pass, fn, module);
+    const next = printFunction(fn);
+    if (next === text) break;
+    text = next;
+  }
+  return fn;
+}
+
+/** Runs one pass by name, validating its output when COTANGENT_VALIDATE is set. */
+export function runPass(name: string, fn: IrFunction, module?: IrModule): IrFunction {
+  const pass = passes[name];
+  if (!pass) throw new Error(`internal error: no optimisation pass named \`${name}\``);
+  const out = pass.run(fn);
+  if (validating()) assertValid(out, `the ${name} pass`, fn, module);
+  return out;
+}
+
+export function optimizeModule(m: IrModule): IrModule {
+  return { ...m, functions: m.functions.map((f) => optimize(f, m)) };
+}

@@ -1,0 +1,150 @@
+// tape-elision: removes tape traffic the derivative does not need.
+//
+// 1. A slot whose every pop is dead (the popped value is never read): the
+//    pushes and pops of that slot go together.
+//        push #k x ... y = pop #k   (y dead)   ==>   (nothing)
+// 2. A slot pushed at one place with a literal, or with a variable that is
+//    assigned nowhere between the push and each pop: the pop merely gets the
+//    value back, so it becomes a copy (or nothing, if it restores the same
+//    variable) and the push goes.
+//        push #k x ... y = pop #k   ==>   ... y = x
+//        push #k x ... x = pop #k   ==>   ...
+// 3. A slot pushed only outside loops holds at most one value per call: it
+//    becomes a local variable.
+//        push #k x ... y = pop #k   ==>   x_saved = x ... y = x_saved
+//    When the push does not come before every pop on every path (push and
+//    pop inside two `if`s on the same condition, as reverse mode writes
+//    them), `x_saved = 0` at entry keeps it defined on every path.
+//
+// Assumes: valid IR with a well-formed tape (pops undo pushes of the same
+// slot, in stack order). Removing both ends of every push/pop of a slot keeps
+// the order of the other slots intact, so the stack stays well formed.
+// Guarantees: every remaining pop reads what it read before.
+import type { Atom, IrFunction, Stmt, TapeKind, Type } from '../ir/nodes.js';
+import { Namer } from '../ir/names.js';
+import { assignedIn, childBlocks, mapBlocks } from '../ir/walk.js';
+import { liveness, type Liveness } from './analysis.js';
+
+export function tapeElision(fn: IrFunction): IrFunction {
+  return localizeLoopFree(forwardUnchanged(removeDeadTapePairs(fn, liveness(fn))));
+}
+
+/** Where a statement sits: for each level, [child block of the enclosing statement, index]. */
+interface Site { stmt: Stmt; path: [number, number][]; inLoop: boolean }
+interface Slot { tape: TapeKind; pushes: Site[]; pops: Site[] }
+
+function slots(fn: IrFunction): Map<number, Slot> {
+  const out = new Map<number, Slot>();
+  const get = (k: number, tape: TapeKind) => { let s = out.get(k); if (!s) { s = { tape, pushes: [], pops: [] }; out.set(k, s); } return s; };
+  const walk = (body: Stmt[], path: [number, number][], which: number, inLoop: boolean) => body.forEach((s, i) => {
+    const here: [number, number][] = [...path, [which, i]];
+    if (s.kind === 'push') get(s.slot, s.tape).pushes.push({ stmt: s, path: here, inLoop });
+    if (s.kind === 'assign' && s.expr.kind === 'pop') get(s.expr.slot, s.expr.tape).pops.push({ stmt: s, path: here, inLoop });
+    childBlocks(s).forEach((b, w) => walk(b, here, w, inLoop || s.kind === 'for' || s.kind === 'while'));
+  });
+  walk(fn.body, [], -1, false);
+  return out;
+}
+
+/** Rebuilds a block, replacing statements (by identity) with lists of statements. */
+function replace(body: Stmt[], m: Map<Stmt, Stmt[]>): Stmt[] {
+  return body.flatMap((s) => m.get(s) ?? [mapBlocks(s, (b) => replace(b, m))]);
+}
+
+const popTarget = (s: Stmt) => (s.kind === 'assign' ? s.target : '');
+
+/** Rule 1: slots whose popped values are all dead lose their pushes and pops. */
+export function removeDeadTapePairs(fn: IrFunction, live: Liveness): IrFunction {
+  const m = new Map<Stmt, Stmt[]>();
+  for (const slot of slots(fn).values()) {
+    if (!slot.pops.length || !slot.pops.every((p) => !live.after.get(p.stmt)?.has(popTarget(p.stmt)))) continue;
+    for (const site of [...slot.pushes, ...slot.pops]) m.set(site.stmt, []);
+  }
+  return m.size ? { ...fn, body: replace(fn.body, m) } : fn;
+}
+
+/** Rule 2: pops of a literal, or of a variable unchanged since its push, become copies. */
+function forwardUnchanged(fn: IrFunction): IrFunction {
+  const m = new Map<Stmt, Stmt[]>();
+  for (const slot of slots(fn).values()) {
+    if (slot.pushes.length !== 1 || !slot.pops.length) continue;
+    const push = slot.pushes[0];
+    const value = (push.stmt as Extract<Stmt, { kind: 'push' }>).value;
+    const ok = slot.pops.every((pop) => canHold(fn.vars.get(popTarget(pop.stmt)), value, fn.vars)
+      && (value.kind === 'const' || unchangedBetween(fn.body, push, pop, value.name)));
+    if (!ok) continue;
+    m.set(push.stmt, []);
+    for (const pop of slot.pops) {
+      const target = popTarget(pop.stmt);
+      const copy = retype(value, fn.vars.get(target));
+      // x = pop #k  (x unchanged since push #k x) ==> nothing;   y = pop #k ==> y = x
+      m.set(pop.stmt, copy.kind === 'var' && copy.name === target ? [] : [{ ...(pop.stmt as Extract<Stmt, { kind: 'assign' }>), expr: { kind: 'atom', value: copy } }]);
+    }
+  }
+  return m.size ? { ...fn, body: replace(fn.body, m) } : fn;
+}
+
+/** Rule 3: slots pushed only outside loops become local variables. */
+function localizeLoopFree(fn: IrFunction): IrFunction {
+  const m = new Map<Stmt, Stmt[]>();
+  const vars = new Map(fn.vars);
+  const namer = new Namer(vars.keys());
+  const inits: Stmt[] = [];
+  for (const slot of slots(fn).values()) {
+    if (!slot.pushes.length || !slot.pops.length || slot.pushes.some((p) => p.inLoop)) continue;
+    const first = (slot.pushes[0].stmt as Extract<Stmt, { kind: 'push' }>).value;
+    const saved = namer.fresh(`${first.kind === 'var' ? first.name : 'tape'}_saved`);
+    const type: Type = slot.tape;
+    vars.set(saved, type);
+    const dominated = slot.pushes.length === 1 && slot.pops.every((p) => dominates(slot.pushes[0], p));
+    if (!dominated) inits.push({ kind: 'assign', target: saved, expr: { kind: 'atom', value: { kind: 'const', value: 0, type } } });
+    for (const p of slot.pushes) {
+      // push #k x ==> x_saved = x
+      m.set(p.stmt, [{ kind: 'assign', target: saved, expr: { kind: 'atom', value: (p.stmt as Extract<Stmt, { kind: 'push' }>).value } }]);
+    }
+    for (const p of slot.pops) {
+      // y = pop #k ==> y = x_saved
+      m.set(p.stmt, [{ ...(p.stmt as Extract<Stmt, { kind: 'assign' }>), expr: { kind: 'atom', value: { kind: 'var', name: saved } } }]);
+    }
+  }
+  return m.size ? { ...fn, vars, body: [...inits, ...replace(fn.body, m)] } : fn;
+}
+
+/** True if nothing assigns `name` on the way from the push to the pop. */
+function unchangedBetween(body: Stmt[], push: Site, pop: Site, name: string): boolean {
+  let block = body;
+  for (let level = 0; ; level++) {
+    const [bp, ip] = push.path[level], [bq, iq] = pop.path[level];
+    if (bp !== bq) return false; // different branches of an if, or different parts of a loop
+    if (ip === iq) {
+      if (level + 1 >= push.path.length || level + 1 >= pop.path.length) return false;
+      const [nb, nq] = [push.path[level + 1][0], pop.path[level + 1][0]];
+      if (nb !== nq) return false;
+      block = childBlocks(block[ip])[nb];
+      continue;
+    }
+    if (ip > iq) return false;
+    const deeperPush = push.path.length > level + 1, deeperPop = pop.path.length > level + 1;
+    const region = block.slice(deeperPush ? ip : ip + 1, deeperPop ? iq + 1 : iq);
+    return !assignedIn(region).has(name);
+  }
+}
+
+/** True if the push runs before the pop on every path that reaches the pop. */
+function dominates(push: Site, pop: Site): boolean {
+  const last = push.path.length - 1;
+  for (let level = 0; level < last; level++) {
+    if (!pop.path[level] || pop.path[level][0] !== push.path[level][0] || pop.path[level][1] !== push.path[level][1]) return false;
+  }
+  const q = pop.path[last];
+  return q !== undefined && q[0] === push.path[last][0] && q[1] > push.path[last][1];
+}
+
+function canHold(T: Type | undefined, a: Atom, vars: Map<string, Type>): boolean {
+  const t = a.kind === 'const' ? a.type : vars.get(a.name);
+  return t === T || (T === 'f64' && t === 'i32');
+}
+
+function retype(a: Atom, T: Type | undefined): Atom {
+  return a.kind === 'const' && T === 'f64' && a.type === 'i32' ? { ...a, type: 'f64' } : a;
+}

@@ -1,0 +1,28 @@
+// Differential test: every corpus function computes the same, bit for bit,
+// before and after the whole pipeline and after each pass alone, with the
+// IR validated after every pass.
+import { test } from 'uvu';
+import type { IrModule } from '../../compiler/ir/nodes.js';
+import { optimizeModule, passes } from '../../compiler/opt/pipeline.js';
+import { corpus, lowerCase } from './corpus.js';
+import { assertSameResults } from './support.js';
+import { runPass } from '../../compiler/opt/pipeline.js';
+
+for (const c of corpus) {
+  test(`optimize keeps the results of ${c.name}`, () => {
+    const raw = lowerCase(c);
+    assertSameResults(c.name, raw, optimizeModule(raw));
+  });
+}
+
+for (const name of Object.keys(passes)) {
+  test(`${name} alone keeps the results of every corpus function`, () => {
+    for (const c of corpus) {
+      const raw = lowerCase(c);
+      const opt: IrModule = { ...raw, functions: raw.functions.map((f) => runPass(name, f, raw)) };
+      assertSameResults(`${name} on ${c.name}`, raw, opt, 15);
+    }
+  });
+}
+
+test.run();
