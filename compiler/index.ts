@@ -1,6 +1,7 @@
 // The pipeline, as one function of named stages:
 //   parse → lower (+ types) → ad → opt → emit.
 // Each stage's IR can be printed by name (`stages`), as `--dump-after` does.
+import { forwardModule } from './ad/forward.js';
 import { reverseModule } from './ad/reverse.js';
 import { emitModule } from './emit/js/emit.js';
 import { lowerProgram, type ProgramOptions } from './ir/program.js';
@@ -8,7 +9,7 @@ import type { IrModule } from './ir/nodes.js';
 import { parseFunctionValue, type ParsedFunction } from './parse/source.js';
 
 export interface DeriveOptions extends ProgramOptions {
-  mode: 'grad' | 'primal';
+  mode: 'grad' | 'jvp' | 'hvp' | 'primal';
   wrt: number[];
   preserveResult?: boolean;
   optimized?: boolean;
@@ -29,9 +30,19 @@ export function derive(input: Function | ParsedFunction, opts: DeriveOptions): D
   const program = lowerProgram(parsed, opts);
   stages.set('lower', program.module);
   let mod = program.module;
-  if (opts.mode === 'grad') {
+  if (opts.mode === 'grad' || opts.mode === 'hvp') {
     mod = reverseModule(mod, { wrt: opts.wrt, preserveResult: opts.preserveResult });
     stages.set('reverse', mod);
+  }
+  if (opts.mode === 'jvp') {
+    mod = forwardModule(mod, { wrt: opts.wrt, preserveResult: opts.preserveResult });
+    stages.set('forward', mod);
+  }
+  if (opts.mode === 'hvp') {
+    // Forward over reverse: the tangent of the gradient along v is H·v.
+    const entryName = program.module.entry;
+    mod = forwardModule(mod, { wrt: opts.wrt, preserveResult: opts.preserveResult, name: `hvp_${entryName}` });
+    stages.set('forward', mod);
   }
   if (opts.optimized !== false) {
     // The optimiser lands in compiler/opt (pipeline.ts); until then the raw transformation is emitted.

@@ -71,11 +71,19 @@ function instantiate(d: Derived): { entry: Function; tape: Tape } {
   return { entry, tape };
 }
 
-function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unknown, opts: Options): Derivative {
+/**
+ * Wraps generated code as a user-facing function. `order` maps the user's
+ * argument positions to the entry's (tangents come in `wrt` order but the
+ * entry takes them in parameter order); `like` says which primal argument a
+ * tangent must match in length.
+ */
+function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unknown, opts: Options,
+  reorder?: (args: unknown[]) => unknown[]): Derivative {
   const { entry, tape } = instantiate(d);
   const entryFn = d.module.functions.find((fn) => fn.name === d.module.entry)!;
   const params = entryFn.params;
-  const call = (...args: unknown[]) => {
+  const call = (...userArgs: unknown[]) => {
+    const args = reorder ? reorder(userArgs) : userArgs;
     const checked = checkArgs(name, params, args);
     const top = tape.top, topInt = tape.topInt;
     try {
@@ -120,3 +128,42 @@ export function grad<F extends (...args: any[]) => number>(f: F, opts: Options =
 
 export { IR as irSymbol };
 export type { Handle as DerivativeHandle };
+
+/** Tangent arguments arrive in `wrt` order; the generated entry takes them in parameter order. */
+function tangentOrder(nParams: number, wrt: number[]): (args: unknown[]) => unknown[] {
+  const sorted = [...wrt].sort((a, b) => a - b);
+  return (args) => {
+    if (args.length !== nParams + wrt.length) return args; // checkArgs reports the count
+    const tangents = args.slice(nParams);
+    return [...args.slice(0, nParams), ...sorted.map((p) => tangents[wrt.indexOf(p)])];
+  };
+}
+
+/**
+ * Forward mode: `jvp(f)(...args, ...tangents)` is the derivative of `f` at
+ * `args` along the tangents (one per `wrt` argument, shaped like it), shaped
+ * like `f`'s result; `preserveResult` gives `[tangent, value]`.
+ */
+export function jvp<F extends (...args: any[]) => number | Float64Array>(f: F, opts: Options = {}): Derivative<F> {
+  const wrt = wrtList(f, opts.wrt);
+  return cached(f, keyOf('jvp', opts, wrt), () => {
+    const d = derive(f, { mode: 'jvp', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
+    const shape = (raw: unknown) => (opts.preserveResult ? [(raw as unknown[])[1], (raw as unknown[])[0]] : raw);
+    return makeDerivative(d, `jvp(${f.name || 'f'})`, shape, opts, tangentOrder(f.length, wrt));
+  }) as Derivative<F>;
+}
+
+/**
+ * Hessian-vector product by forward-over-reverse: `hvp(f)(...args, v)` is
+ * H·v for scalar-valued `f`, with H the Hessian with respect to argument
+ * `wrt` (one index); costs a small multiple of one gradient, never a Hessian.
+ */
+export function hvp<F extends (...args: any[]) => number>(f: F, opts: Options = {}): Derivative<F> {
+  const wrt = wrtList(f, opts.wrt);
+  if (wrt.length !== 1) throw new CompileError('CT1204', { what: 'several `wrt` arguments', mode: 'hvp', remedy: 'pass one index; build mixed blocks from jvp of grad' });
+  return cached(f, keyOf('hvp', opts, wrt), () => {
+    const d = derive(f, { mode: 'hvp', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
+    const shape = (raw: unknown) => (opts.preserveResult ? [(raw as unknown[])[2], (raw as unknown[])[1]] : raw);
+    return makeDerivative(d, `hvp(${f.name || 'f'})`, shape, opts);
+  }) as Derivative<F>;
+}

@@ -15,9 +15,16 @@ export function activity(fn: IrFunction, seeds: Set<string>): Set<string> {
     forEachStmt(fn.body, (s: Stmt) => {
       if (s.kind === 'assign') {
         if (s.expr.kind === 'length' || s.expr.kind === 'alloc') return;
-        if (exprReads(s.expr).some((n) => active.has(n))) mark(s.target);
+        if (exprReads(s.expr).some((n) => active.has(n))) {
+          mark(s.target);
+          // Generated callees (VJPs) accumulate into their array arguments.
+          if (s.expr.kind === 'call') for (const a of s.expr.args) if (a.kind === 'var') mark(a.name);
+        }
       } else if (s.kind === 'multi') {
-        if (s.args.some((a) => a.kind === 'var' && active.has(a.name))) s.targets.forEach(mark);
+        if (s.args.some((a) => a.kind === 'var' && active.has(a.name))) {
+          s.targets.forEach(mark);
+          for (const a of s.args) if (a.kind === 'var' && fn.vars.get(a.name) === 'f64[]') mark(a.name);
+        }
       } else if (s.kind === 'store') {
         if (s.value.kind === 'var' && active.has(s.value.name)) mark(s.array);
       }

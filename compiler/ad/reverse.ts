@@ -280,9 +280,9 @@ class Reverser {
     if (save?.how === 'push-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'pop', tape: this.tapeKind(save.name), slot: save.slot } });
     if (save?.how === 'copy-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'atom', value: v(save.copy!) } });
     if (save?.how === 'push-element' && s.kind === 'store') {
-      const old = this.temp(`${s.array}_old`, 'f64');
-      out.push({ kind: 'assign', target: old, expr: { kind: 'pop', tape: 'f64', slot: save.slot } });
-      out.push({ kind: 'store', array: s.array, index: s.index, value: v(old), accumulate: false });
+      // Popped into the same name it was pushed from, so later transformations see one value.
+      out.push({ kind: 'assign', target: save.copy, expr: { kind: 'pop', tape: 'f64', slot: save.slot } });
+      out.push({ kind: 'store', array: s.array, index: s.index, value: v(save.copy), accumulate: false });
     }
   }
 

@@ -66,6 +66,7 @@ class Emitter {
       while (p && p.block !== block) p = parents.get(p.block);
       return p?.index;
     };
+    const inlineReads = new Map<string, Set<string>>();
     for (const [n, f] of first) {
       if (this.fn.params.some((p) => p.name === n)) continue;
       const ok = occurrences.get(n)!.every((o) => {
@@ -80,7 +81,13 @@ class Emitter {
       const uses = occurrences.get(n)!.length - (assigns.get(n) ?? 0);
       if (ok && assigns.get(n) === 1 && uses === 1 && !this.keep.has(n) && f.stmt.kind === 'assign' && inlinable(f.stmt.expr)) {
         const use = occurrences.get(n)!.find((o) => o !== undefined && !(o.block === f.block && o.index === f.index))!;
-        if (use.block === f.block && safeBetween(f.block, f.index, use.index, f.stmt.expr)) this.inline.set(n, f.stmt.expr);
+        // What the expression reads once its own inlined operands are folded in.
+        const reads = new Set<string>();
+        for (const r of exprReads(f.stmt.expr)) for (const x of inlineReads.get(r) ?? [r]) reads.add(x);
+        if (use.block === f.block && safeBetween(f.block, f.index, use.index, reads)) {
+          this.inline.set(n, f.stmt.expr);
+          inlineReads.set(n, reads);
+        }
       }
     }
   }
@@ -201,25 +208,17 @@ function inlinable(e: Expr): boolean {
   return e.kind !== 'call' && e.kind !== 'pop' && e.kind !== 'alloc';
 }
 
-/** True if moving `e` from statement `from` to statement `to` of `block` cannot change its value. */
-function safeBetween(block: Stmt[], from: number, to: number, e: Expr): boolean {
-  const reads = new Set(exprReads(e));
-  const loads = e.kind === 'load' ? e.array : undefined;
-  for (let k = from + 1; k <= to; k++) {
-    const s = block[k];
-    if (k < to || s.kind === 'store' || childBlocks(s).length) {
-      let bad = false;
-      const check = (x: Stmt) => {
-        if (stmtWrites(x).some((n) => reads.has(n))) bad = true;
-        if (loads && x.kind === 'store' && x.array === loads) bad = true;
-        childBlocks(x).forEach((b) => b.forEach(check));
-      };
-      if (k < to) check(s);
-      else if (s.kind === 'store') { if (loads && s.array === loads && k < to) bad = true; }
-      if (bad) return false;
-    }
-  }
-  return true;
+/** True if no statement strictly between `from` and `to` in `block` (nested blocks included) writes a name in `reads` or stores into an array in it. */
+function safeBetween(block: Stmt[], from: number, to: number, reads: Set<string>): boolean {
+  let bad = false;
+  const check = (x: Stmt) => {
+    if (stmtWrites(x).some((n) => reads.has(n))) bad = true;
+    if (x.kind === 'store' && reads.has(x.array)) bad = true;
+    // A call or pop between them could observe an order change only through the tape, which expressions never read.
+    childBlocks(x).forEach((b) => b.forEach(check));
+  };
+  for (let k = from + 1; k < to; k++) check(block[k]);
+  return !bad;
 }
 
 function hasContinue(body: Stmt[]): boolean {
