@@ -61,14 +61,14 @@ export function relErr(got: Value, want: Value): number {
   const scale = Math.max(1, maxAbs(want));
   if (typeof want === 'number') {
     if (typeof got !== 'number') throw new Error(`expected a number, got an array of length ${got.length}`);
-    if (Number.isNaN(want) && Number.isNaN(got)) return 0;
+    if (Object.is(got, want) || got === want || (Number.isNaN(want) && Number.isNaN(got))) return 0;
     return Math.abs(got - want) / scale;
   }
   if (typeof got === 'number') throw new Error(`expected an array of length ${want.length}, got a number`);
   if (got.length !== want.length) throw new Error(`length ${got.length}, expected ${want.length}`);
   let e = 0;
   for (let i = 0; i < want.length; i++) {
-    if (Number.isNaN(want[i]) && Number.isNaN(got[i])) continue;
+    if (got[i] === want[i] || (Number.isNaN(want[i]) && Number.isNaN(got[i]))) continue;
     e = Math.max(e, Math.abs(got[i] - want[i]));
   }
   return e / scale;
