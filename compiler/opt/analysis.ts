@@ -73,11 +73,18 @@ export function removable(e: Expr): boolean {
   return e.kind !== 'pop';
 }
 
-export function liveness(fn: IrFunction): Liveness {
+/**
+ * Strong liveness (the default) lets a dead statement's reads die with it;
+ * use it only when the dead statements are removed in the same step. Weak
+ * liveness (`strong: false`) counts every read, for rewrites that leave the
+ * rest of the function as it is.
+ */
+export function liveness(fn: IrFunction, { strong = true } = {}): Liveness {
   const alias = aliases(fn);
   const after = new Map<Stmt, ReadonlySet<string>>();
   const anyLive = (name: string, live: ReadonlySet<string>) => alias(name).some((n) => live.has(n));
   const dead = (s: Stmt, live: ReadonlySet<string>): boolean => {
+    if (!strong) return false;
     switch (s.kind) {
       case 'assign': return removable(s.expr) && !anyLive(s.target, live);
       case 'multi': return !s.targets.some((t) => anyLive(t, live));
@@ -142,7 +149,8 @@ export function liveness(fn: IrFunction): Liveness {
   };
   const none = new Set<string>();
   const entry = block(fn.body, none, { brk: none, cont: none });
-  return { after, entry, isDead: (s) => { const l = after.get(s); return l !== undefined && dead(s, l); } };
+  const isDead = (s: Stmt) => { const l = after.get(s); return l !== undefined && (strong ? dead(s, l) : false); };
+  return { after, entry, isDead };
 }
 
 function union(a: ReadonlySet<string>, b: Iterable<string>): Set<string> {

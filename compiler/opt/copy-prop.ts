@@ -44,7 +44,7 @@ export function copyProp(fn: IrFunction): IrFunction {
     kill: (copies, names) => kill(copies, names),
   };
   const forward = { ...fn, body: forwardRewrite(fn.body, new Map(), visitor) };
-  return { ...forward, body: coalesce(forward.body, liveness(forward), fn.vars) };
+  return { ...forward, body: coalesce(forward.body, liveness(forward, { strong: false }), fn.vars) };
 }
 
 /** Merges `t = e; x = t` into `x = e` when t is dead after the copy. */

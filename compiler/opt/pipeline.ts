@@ -1,11 +1,13 @@
 // The optimisation pipeline: the one ordered list of passes, with the reason
 // each runs where it does. `optimize` runs the list until the function stops
 // changing (at most MAX_ROUNDS times). With COTANGENT_VALIDATE set, the IR
-// is validated before the first pass and after every pass; a failure names
-// the pass and prints the IR from before it.
+// is validated after every pass; a failure names the pass and prints the IR
+// from before it. Problems already present in the input are the producer's
+// (lowering or AD) and are not blamed on a pass; COTANGENT_VALIDATE=strict
+// rejects them too.
 import type { IrFunction, IrModule } from '../ir/nodes.js';
 import { printFunction } from '../ir/print.js';
-import { assertValid } from '../ir/validate.js';
+import { assertValid, validate } from '../ir/validate.js';
 import { constantFold } from './constant-fold.js';
 import { copyProp } from './copy-prop.js';
 import { cse } from './cse.js';
@@ -43,10 +45,14 @@ const validating = () => Boolean(process.env.COTANGENT_VALIDATE);
 
 /** Runs the pipeline on one function until it stops changing. */
 export function optimize(fn: IrFunction, module?: IrModule): IrFunction {
-  if (validating()) assertValid(fn, 'lowering (the input to optimize)', undefined, module);
+  let known: Set<string> | undefined;
+  if (validating()) {
+    if (process.env.COTANGENT_VALIDATE === 'strict') assertValid(fn, 'the stage before optimize', undefined, module);
+    known = new Set(validate(fn, module));
+  }
   let text = printFunction(fn);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    for (const { pass } of pipeline) fn = runPass(pass, fn, module);
+    for (const { pass } of pipeline) fn = runPass(pass, fn, module, known);
     const next = printFunction(fn);
     if (next === text) break;
     text = next;
@@ -55,11 +61,11 @@ export function optimize(fn: IrFunction, module?: IrModule): IrFunction {
 }
 
 /** Runs one pass by name, validating its output when COTANGENT_VALIDATE is set. */
-export function runPass(name: string, fn: IrFunction, module?: IrModule): IrFunction {
+export function runPass(name: string, fn: IrFunction, module?: IrModule, known?: ReadonlySet<string>): IrFunction {
   const pass = passes[name];
   if (!pass) throw new Error(`internal error: no optimisation pass named \`${name}\``);
   const out = pass.run(fn);
-  if (validating()) assertValid(out, `the ${name} pass`, fn, module);
+  if (validating()) assertValid(out, `the ${name} pass`, fn, module, known ?? new Set(validate(fn, module)));
   return out;
 }
 

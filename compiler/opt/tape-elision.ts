@@ -26,7 +26,7 @@ import { assignedIn, childBlocks, mapBlocks } from '../ir/walk.js';
 import { liveness, type Liveness } from './analysis.js';
 
 export function tapeElision(fn: IrFunction): IrFunction {
-  return localizeLoopFree(forwardUnchanged(removeDeadTapePairs(fn, liveness(fn))));
+  return localizeLoopFree(forwardUnchanged(removeDeadTapePairs(fn, liveness(fn, { strong: false }))));
 }
 
 /** Where a statement sits: for each level, [child block of the enclosing statement, index]. */

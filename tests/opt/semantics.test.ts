@@ -7,6 +7,7 @@ import { optimizeModule, passes } from '../../compiler/opt/pipeline.js';
 import { corpus, lowerCase } from './corpus.js';
 import { assertSameResults } from './support.js';
 import { runPass } from '../../compiler/opt/pipeline.js';
+import { reverseModule } from '../../compiler/ad/reverse.js';
 
 for (const c of corpus) {
   test(`optimize keeps the results of ${c.name}`, () => {
@@ -22,6 +23,15 @@ for (const name of Object.keys(passes)) {
       const opt: IrModule = { ...raw, functions: raw.functions.map((f) => runPass(name, f, raw)) };
       assertSameResults(`${name} on ${c.name}`, raw, opt, 15);
     }
+  });
+}
+
+for (const c of corpus) {
+  test(`optimize keeps the gradient of ${c.name}`, () => {
+    const raw = reverseModule(lowerCase(c), { wrt: c.wrt });
+    // Reverse mode pushes `skip` before its first assignment in loops with `continue` (reported).
+    const lenient = c.name === 'continue_loop';
+    assertSameResults(`gradient of ${c.name}`, raw, optimizeModule(raw), 40, 1, lenient);
   });
 }
 

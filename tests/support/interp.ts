@@ -14,13 +14,15 @@ export type Value = number | boolean | Float64Array;
 
 type Flow = undefined | 'break' | 'continue' | { ret: Value[] };
 
-interface Tape { values: number[]; slots: number[] }
+interface Tape { values: Value[]; slots: number[] }
 
 export class InterpError extends Error {}
 
 export interface RunOptions {
   /** Stop after this many statements (a guard against optimiser-made infinite loops). */
   maxSteps?: number;
+  /** Let a read of a never-assigned variable give `undefined`, as emitted JS does (for known producer bugs). */
+  lenientReads?: boolean;
 }
 
 export function runModule(m: IrModule, args: Value[], opts: RunOptions = {}): Value | Value[] {
@@ -29,16 +31,17 @@ export function runModule(m: IrModule, args: Value[], opts: RunOptions = {}): Va
   const entry = fns.get(m.entry);
   if (!entry) throw new InterpError(`no entry function ${m.entry}`);
   const copy = args.map((a) => (a instanceof Float64Array ? a.slice() : a));
-  const out = call(entry, copy, fns, budget);
+  const out = call(entry, copy, fns, budget, !!opts.lenientReads);
   return out.length === 1 ? out[0] : out;
 }
 
-function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budget: { steps: number }): Value[] {
+function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budget: { steps: number }, lenient = false): Value[] {
   const env = new Map<string, Value>();
   fn.params.forEach((p, i) => env.set(p.name, args[i]));
   const tapes: Record<'f64' | 'i32', Tape> = { f64: { values: [], slots: [] }, i32: { values: [], slots: [] } };
   const get = (n: string): Value => {
     const x = env.get(n);
+    if (x === undefined && lenient) return undefined as unknown as Value;
     if (x === undefined) throw new InterpError(`${fn.name}: \`${n}\` read before it was assigned`);
     return x;
   };
@@ -63,7 +66,7 @@ function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budge
       case 'call': {
         const callee = fns.get(e.callee);
         if (!callee) throw new InterpError(`unknown function ${e.callee}`);
-        return call(callee, e.args.map(atom), fns, budget)[0];
+        return call(callee, e.args.map(atom), fns, budget, lenient)[0];
       }
       case 'load': {
         const a = arr(e.array), i = numA(e.index);
@@ -98,7 +101,7 @@ function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budge
       case 'multi': {
         const callee = fns.get(s.callee);
         if (!callee) throw new InterpError(`unknown function ${s.callee}`);
-        const rs = call(callee, s.args.map(atom), fns, budget);
+        const rs = call(callee, s.args.map(atom), fns, budget, lenient);
         s.targets.forEach((t, i) => env.set(t, rs[i]));
         return undefined;
       }
@@ -140,7 +143,7 @@ function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budge
       }
       case 'push': {
         const t = tapes[s.tape];
-        t.values.push(numA(s.value));
+        t.values.push(atom(s.value));
         t.slots.push(s.slot);
         return undefined;
       }
