@@ -61,7 +61,7 @@ function cached(f: Function, key: string, make: () => Derivative): Derivative {
 
 function keyOf(kind: string, opts: Options, wrt: number[]): string {
   const scope = Object.entries(opts.scope ?? {}).map(([k, v]) => `${k}:${typeof v === 'function' ? (v as Function).name : String(v)}`).join(',');
-  return `${kind}|${wrt.join(',')}|${opts.optimized !== false}|${!!opts.preserveResult}|${scope}`;
+  return `${kind}|${Array.isArray(opts.wrt) ? '[' + wrt.join(',') + ']' : wrt[0]}|${opts.optimized !== false}|${!!opts.preserveResult}|${scope}`;
 }
 
 /** Evaluates generated source: the functions, with the tape they share. */
@@ -116,9 +116,10 @@ export function grad<F extends (...args: any[]) => number>(f: F, opts: Options =
   return cached(f, keyOf('grad', opts, wrt), () => {
     const d = derive(f, { mode: 'grad', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
     const several = Array.isArray(opts.wrt);
+    const count = wrt.length + (opts.preserveResult ? 1 : 0);
     const shape = (raw: unknown) => {
       if (!several && !opts.preserveResult) return raw;
-      const r = raw as unknown[];
+      const r = count === 1 ? [raw] : (raw as unknown[]);
       const grads = several ? r.slice(0, wrt.length) : r[0];
       return opts.preserveResult ? [grads, r[r.length - 1]] : grads;
     };

@@ -18,7 +18,7 @@ export function activity(fn: IrFunction, seeds: Set<string>): Set<string> {
         if (exprReads(s.expr).some((n) => active.has(n))) {
           mark(s.target);
           // Generated callees (VJPs) accumulate into their array arguments.
-          if (s.expr.kind === 'call') for (const a of s.expr.args) if (a.kind === 'var') mark(a.name);
+          if (s.expr.kind === 'call') for (const a of s.expr.args) if (a.kind === 'var' && fn.vars.get(a.name) === 'f64[]') mark(a.name);
         }
       } else if (s.kind === 'multi') {
         if (s.args.some((a) => a.kind === 'var' && active.has(a.name))) {

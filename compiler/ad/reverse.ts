@@ -22,7 +22,7 @@ import { f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type I
 import { printExpr } from '../ir/print.js';
 import { exprReads, forEachStmt } from '../ir/walk.js';
 import { normalizeExits } from './normalize.js';
-import { planSaves, type Plan } from './plan.js';
+import { planSaves, type Plan, type Save } from './plan.js';
 import { activity } from './activity.js';
 import { instantiate } from './template.js';
 import { scalarRule } from '../rules/index.js';
@@ -153,7 +153,15 @@ class Reverser {
       } else results.push(v(d));
       resultTypes.push(p.type);
     });
-    if (this.mode.kind === 'grad' && this.mode.preserveResult) { results.push(resultAtom); resultTypes.push('f64'); }
+    if (this.mode.kind === 'grad' && this.mode.preserveResult) {
+      // The adjoint sweep restores overwritten variables, so the value is kept aside before it starts.
+      if (resultAtom.kind === 'var') {
+        const value = this.temp('value', 'f64');
+        primal.push({ kind: 'assign', target: value, expr: { kind: 'atom', value: resultAtom } });
+        results.push(v(value));
+      } else results.push(resultAtom);
+      resultTypes.push('f64');
+    }
     if (seedParam) {
       params.push({ name: seedParam, type: fn.results[0] });
       this.vars.set(seedParam, fn.results[0]);
@@ -265,6 +273,16 @@ class Reverser {
   }
 
   private adjointStmt(s: Stmt, out: Stmt[]): void {
+    const save = this.plan.saves.get(s);
+    if (s.kind === 'assign' && (save?.how === 'push-old' || save?.how === 'copy-old') && exprReads(s.expr).includes(s.target)) {
+      // y = f(y, ...): the partials need the old y (restored first) and maybe the new one (kept aside).
+      const y = s.target;
+      const kept = this.temp(`${y}_out`, this.vars.get(y)!);
+      out.push({ kind: 'assign', target: kept, expr: { kind: 'atom', value: v(y) } });
+      this.restore(save, out);
+      this.adjointAssign(s, out, kept);
+      return;
+    }
     switch (s.kind) {
       case 'assign': this.adjointAssign(s, out); break;
       case 'multi': throw new Error('internal error: multi-result calls are not differentiated');
@@ -276,10 +294,14 @@ class Reverser {
       case 'break': case 'continue': case 'return': throw new Error(`internal error: ${s.kind} after normalization`);
       default: assertNever(s, 'statement');
     }
-    const save = this.plan.saves.get(s);
-    if (save?.how === 'push-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'pop', tape: this.tapeKind(save.name), slot: save.slot } });
-    if (save?.how === 'copy-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'atom', value: v(save.copy!) } });
-    if (save?.how === 'push-element' && s.kind === 'store') {
+    if (save) this.restore(save, out, s);
+  }
+
+  /** Undoes what the primal overwrote at this statement. */
+  private restore(save: Save, out: Stmt[], s?: Stmt): void {
+    if (save.how === 'push-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'pop', tape: this.tapeKind(save.name), slot: save.slot } });
+    if (save.how === 'copy-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'atom', value: v(save.copy!) } });
+    if (save.how === 'push-element' && s?.kind === 'store') {
       // Popped into the same name it was pushed from, so later transformations see one value.
       out.push({ kind: 'assign', target: save.copy, expr: { kind: 'pop', tape: 'f64', slot: save.slot } });
       out.push({ kind: 'store', array: s.array, index: s.index, value: v(save.copy), accumulate: false });
@@ -302,7 +324,7 @@ class Reverser {
     this.nonzero.delete(this.adjName(x));
   }
 
-  private adjointAssign(s: Extract<Stmt, { kind: 'assign' }>, out: Stmt[]): void {
+  private adjointAssign(s: Extract<Stmt, { kind: 'assign' }>, out: Stmt[], outName = s.target): void {
     const y = s.target;
     const type = this.vars.get(y);
     if (!this.active.has(y) || type === 'i32' || type === 'bool') return;
@@ -323,8 +345,8 @@ class Reverser {
       case 'unary':
         if (e.op === 'neg' && this.isActive(e.arg)) contributions.push({ x: e.arg.name, value: v(dy), negate: true });
         break;
-      case 'binary': this.ruleContributions(e.op, [e.left, e.right], y, dy, contributions, out); break;
-      case 'prim': this.ruleContributions(e.name, e.args, y, dy, contributions, out); break;
+      case 'binary': this.ruleContributions(e.op, [e.left, e.right], outName, dy, contributions, out); break;
+      case 'prim': this.ruleContributions(e.name, e.args, outName, dy, contributions, out); break;
       case 'load':
         if (this.active.has(e.array)) {
           out.push({ kind: 'store', array: this.adjName(e.array), index: e.index, value: v(dy), accumulate: true });

@@ -46,7 +46,7 @@ export class Lowerer {
   /** Arrays allocated inside loops. */
   readonly arrayNames = new Set<string>();
 
-  constructor(private readonly pf: ParsedFunction, private readonly env: LowerEnv) {
+  constructor(private readonly pf: ParsedFunction, private readonly env: LowerEnv, private readonly arrayHints: ReadonlySet<string> = new Set()) {
     this.namer = new Namer(collectIdentifiers(pf.node));
   }
 
@@ -72,7 +72,7 @@ export class Lowerer {
           'declare plain parameters');
       }
       const annot = annotationKind(p);
-      const kind: Kind = annot ?? (arrays.has(p.name) ? 'array' : 'num');
+      const kind: Kind = annot ?? (arrays.has(p.name) || this.arrayHints.has(p.name) ? 'array' : 'num');
       this.declare(p.name, kind, p);
       this.params.push({ name: this.lookup(p.name)!, kind, loc: p.loc?.start });
       if (annot) this.paramAnnot.set(p.name, annot);

@@ -26,7 +26,26 @@ export interface Program {
   parsed: Map<string, ParsedFunction>;
 }
 
+/** Parameters that are only passed on to helpers get their kind from the helper: lowering is retried with those hints. */
 export function lowerProgram(entry: ParsedFunction, opts: ProgramOptions = {}): Program {
+  const hints = new Map<ParsedFunction, Set<string>>();
+  for (let round = 0; ; round++) {
+    try {
+      return lowerOnce(entry, opts, hints);
+    } catch (e) {
+      if (!(e instanceof ArrayHint) || round > 8) throw e instanceof ArrayHint ? e.error : e;
+      const set = hints.get(e.fn) ?? new Set();
+      set.add(e.param);
+      hints.set(e.fn, set);
+    }
+  }
+}
+
+class ArrayHint {
+  constructor(readonly fn: ParsedFunction, readonly param: string, readonly error: CompileError) {}
+}
+
+function lowerOnce(entry: ParsedFunction, opts: ProgramOptions, hints: Map<ParsedFunction, Set<string>>): Program {
   const scope = opts.scope ?? {};
   const moduleNamer = new Namer();
   const irNames = new Map<ParsedFunction, string>();
@@ -84,7 +103,7 @@ export function lowerProgram(entry: ParsedFunction, opts: ProgramOptions = {}): 
       isArrayPrim: (p) => opts.arrayPrims?.has(p) ?? false,
       calleeName,
     };
-    const lw = new Lowerer(pf, env);
+    const lw = new Lowerer(pf, env, hints.get(pf));
     const { fn, kinds } = lw.lower();
     fn.name = name;
     parsed.set(name, pf);
@@ -113,7 +132,11 @@ export function lowerProgram(entry: ParsedFunction, opts: ProgramOptions = {}): 
         const k = kindOfAtom(args[i], kinds);
         const want = p.type === 'f64[]' ? 'array' : 'num';
         if (k !== want) {
-          throw new CompileError('CT1109', { name: `argument ${i + 1} of ${s.expr.kind === 'call' ? s.expr.callee : ''}`, kind: k === 'array' ? 'Float64Array' : k, other: want === 'array' ? 'Float64Array' : 'number' }, { fn: pf.name, at: s.loc, source: pf.source });
+          const arg = args[i];
+          const param = lw.params.find((q) => arg.kind === 'var' && q.name === arg.name);
+          const err = new CompileError('CT1109', { name: `argument ${i + 1} of ${callee.name}`, kind: k === 'array' ? 'Float64Array' : k === 'num' ? 'number' : k, other: want === 'array' ? 'Float64Array' : 'number' }, { fn: pf.name, at: s.loc, source: pf.source });
+          if (want === 'array' && param && param.kind === 'num' && !hints.get(pf)?.has(param.name)) throw new ArrayHint(pf, param.name, err);
+          throw err;
         }
         if (p.type === 'i32') extra.push({ atom: args[i], loc: s.loc, what: `argument ${i + 1} of ${callee.name}` });
       });

@@ -1,0 +1,217 @@
+// The shared corpus: example functions every mode × backend × optimisation
+// setting runs over. Parameter names tell their kind: a, b, c (and words)
+// are scalars, x, y, w arrays, n, m sizes. Each entry samples its arguments
+// away from kinks and domain edges.
+import type { Rng } from '../support/rng.js';
+
+export interface Case {
+  name: string;
+  f: (...args: any[]) => number;
+  scope?: Record<string, unknown>;
+  /** Seeded arguments. */
+  args: (r: Rng) => unknown[];
+  /** Arguments to differentiate (default [0]). */
+  wrt?: number[];
+  /** Skip the Hessian check (e.g. piecewise-linear code). */
+  noHvp?: boolean;
+}
+
+// ---- straight-line scalar code ---------------------------------------------
+
+function poly(a: number, b: number) {
+  const c = a * a * b - 3 * b + 2.5;
+  return c * c / (1 + a * a);
+}
+
+function trig(a: number, b: number) {
+  let y = Math.sin(a) * Math.cos(b);
+  y = y + Math.tan(a / 4) - Math.atan2(a, b);
+  y -= Math.hypot(a, b) * 0.5;
+  return y * Math.sinh(b / 3) + Math.tanh(a);
+}
+
+function expLog(a: number, b: number) {
+  const p = Math.exp(a / 2) + Math.log(b) + Math.log1p(b) - Math.expm1(-a);
+  return p * Math.sqrt(b) + Math.cbrt(b) + Math.log2(b) * Math.log10(b + 1);
+}
+
+function powers(a: number, b: number) {
+  return a ** 3 + Math.pow(b, a) + b ** 0.5 - Math.pow(a, 2) / b;
+}
+
+function branchy(a: number, b: number) {
+  const m = a > b ? a * b : a + b;
+  let r = Math.max(m, b * 0.5, -2);
+  if (r < 0) r = -r * Math.abs(a);
+  else r = r + Math.min(a, b) ** 2;
+  return r;
+}
+
+function compound(a: number, b: number) {
+  let s = a;
+  s *= b;
+  s += a / b;
+  s /= 1 + b * b;
+  s -= Math.asin(a / 4) + Math.acos(b / 4);
+  return s + Math.asinh(a) + Math.acosh(2 + b * b) + Math.atanh(a / 3);
+}
+
+function piecewise(a: number, b: number) {
+  return Math.floor(a) + a * Math.sign(b) + Math.round(b) * a + Math.trunc(a) + Math.ceil(b) * b;
+}
+
+// ---- loops, arrays, subroutines ----------------------------------------------
+
+function rosenbrock(x: Float64Array) {
+  let s = 0;
+  for (let i = 0; i < x.length - 1; i++) {
+    const t = x[i + 1] - x[i] * x[i];
+    s += 100 * t * t + (1 - x[i]) ** 2;
+  }
+  return s;
+}
+
+/** Newton's method for sqrt(a), until convergence (data-dependent trip count). */
+function newtonSqrt(a: number) {
+  let y = a;
+  let it = 0;
+  while (Math.abs(y * y - a) > 1e-12 && it < 50) {
+    y = 0.5 * (y + a / y);
+    it++;
+  }
+  return y * y * y;
+}
+
+function nestedEarlyReturn(x: Float64Array, n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      s += x[i] * x[j] * (i + 1);
+      if (s > 1e6) return s;
+    }
+  }
+  return s * s;
+}
+
+function prefixSums(x: Float64Array) {
+  const p = new Float64Array(x.length);
+  p[0] = x[0];
+  for (let i = 1; i < x.length; i++) p[i] = p[i - 1] + x[i];
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += Math.sin(p[i]);
+  return s;
+}
+
+function matvecLoss(w: Float64Array, x: Float64Array, rows: number, cols: number) {
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    let acc = 0;
+    for (let c = 0; c < cols; c++) acc += w[r * cols + c] * x[c];
+    loss += Math.tanh(acc);
+  }
+  return loss;
+}
+
+function softmaxXent(x: Float64Array, label: number) {
+  let m = x[0];
+  for (let i = 1; i < x.length; i++) if (x[i] > m) m = x[i];
+  let z = 0;
+  for (let i = 0; i < x.length; i++) z += Math.exp(x[i] - m);
+  return Math.log(z) + m - x[label];
+}
+
+function square(a: number) { return a * a; }
+function inner(a: number, b: number) { return square(a) * Math.sin(b) + a; }
+function outer(a: number, b: number) { return inner(a, b) * inner(b, a) + square(b); }
+
+function breakInner(x: Float64Array) {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    let j = 0;
+    while (true) {
+      s += x[i] * Math.cos(x[j]);
+      j++;
+      if (j > i) break;
+    }
+  }
+  return s;
+}
+
+/** A damped spring, 1,000 explicit Euler steps; differentiated w.r.t. stiffness and damping. */
+function spring(k: number, c: number) {
+  let pos = 1;
+  let vel = 0;
+  const dt = 0.01;
+  for (let step = 0; step < 1000; step++) {
+    const acc = -k * pos - c * vel;
+    pos += dt * vel;
+    vel += dt * acc;
+  }
+  return pos * pos + vel * vel;
+}
+
+function continueLoop(x: Float64Array) {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] < 0) continue;
+    s += x[i] * x[i] * (i + 1);
+  }
+  return s;
+}
+
+function doWhile(a: number) {
+  let y = a;
+  let k = 0;
+  do {
+    y = Math.sin(y) + a * 0.5;
+    k += 1;
+  } while (k < 5);
+  return y;
+}
+
+function logistic(w: Float64Array, x: Float64Array, y: Float64Array, n: number, d: number) {
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    let z = 0;
+    for (let j = 0; j < d; j++) z += w[j] * x[i * d + j];
+    const p = 1 / (1 + Math.exp(-z));
+    loss -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
+  }
+  return loss / n;
+}
+
+function arrayHelperSum(x: Float64Array) { let s = 0; for (let i = 0; i < x.length; i++) s += x[i] * x[i]; return s; }
+function usesArrayHelper(x: Float64Array, a: number) { return arrayHelperSum(x) * a + Math.sqrt(arrayHelperSum(x) + 1); }
+
+function localArrayOverwrite(x: Float64Array) {
+  const y = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = x[i] * 2;
+  for (let i = 0; i < x.length; i++) y[i] = Math.sin(y[i]) * x[i];
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i];
+  return s;
+}
+
+export const corpus: Case[] = [
+  { name: 'poly', f: poly, args: (r) => [r.uniform(-2, 2), r.uniform(-2, 2)], wrt: [0, 1] },
+  { name: 'trig', f: trig, args: (r) => [r.uniform(-1.5, 1.5), r.uniform(0.5, 2)], wrt: [0, 1] },
+  { name: 'expLog', f: expLog, args: (r) => [r.uniform(-2, 2), r.uniform(0.5, 3)], wrt: [0, 1] },
+  { name: 'powers', f: powers, args: (r) => [r.uniform(0.5, 2), r.uniform(0.5, 2)], wrt: [0, 1] },
+  { name: 'branchy', f: branchy, args: (r) => [r.uniform(-2, 2), r.uniform(-2, 2)], wrt: [0, 1], noHvp: true },
+  { name: 'compound', f: compound, args: (r) => [r.uniform(-1, 1), r.uniform(0.3, 1)], wrt: [0, 1] },
+  { name: 'piecewise', f: piecewise, args: (r) => [r.uniform(0.1, 0.9) + r.int(-3, 3), r.uniform(0.1, 0.4) + r.int(-3, 3)], wrt: [0, 1], noHvp: true },
+  { name: 'rosenbrock', f: rosenbrock, args: (r) => [r.array(6, -1.5, 1.5)] },
+  { name: 'newtonSqrt', f: newtonSqrt, args: (r) => [r.uniform(0.5, 4)] },
+  { name: 'nestedEarlyReturn', f: nestedEarlyReturn, args: (r) => [r.array(4), 4] },
+  { name: 'prefixSums', f: prefixSums, args: (r) => [r.array(7)] },
+  { name: 'matvecLoss', f: matvecLoss, args: (r) => [r.array(12), r.array(4), 3, 4], wrt: [0, 1] },
+  { name: 'softmaxXent', f: softmaxXent, args: (r) => [r.array(5, -2, 2), 2], noHvp: false },
+  { name: 'outer', f: outer, scope: { inner, square }, args: (r) => [r.uniform(-2, 2), r.uniform(-2, 2)], wrt: [0, 1] },
+  { name: 'breakInner', f: breakInner, args: (r) => [r.array(5)] },
+  { name: 'spring', f: spring, args: (r) => [r.uniform(1, 4), r.uniform(0.1, 0.5)], wrt: [0, 1] },
+  { name: 'continueLoop', f: continueLoop, args: (r) => [r.array(6)] },
+  { name: 'doWhile', f: doWhile, args: (r) => [r.uniform(-1, 1)] },
+  { name: 'logistic', f: logistic, args: (r) => [r.array(3), r.array(12), Float64Array.from({ length: 4 }, () => r.int(0, 1)), 4, 3] },
+  { name: 'usesArrayHelper', f: usesArrayHelper, scope: { arrayHelperSum }, args: (r) => [r.array(5), r.uniform(-1, 1)], wrt: [0, 1] },
+  { name: 'localArrayOverwrite', f: localArrayOverwrite, args: (r) => [r.array(5)] },
+];
