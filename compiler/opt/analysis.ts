@@ -172,8 +172,8 @@ function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
  * under the current facts, and drop facts when names or arrays change.
  */
 export interface ForwardVisitor<S> {
-  /** Rewrites a statement without blocks (assign, multi, store, push, return, ...) and updates the facts. */
-  simple(s: Stmt, state: S): Stmt;
+  /** Rewrites a statement without blocks (assign, multi, store, push, return, ...) and updates the facts; undefined drops it. */
+  simple(s: Stmt, state: S): Stmt | undefined;
   /** Rewrites an atom read by a compound statement (a condition, a loop bound). */
   atom(a: Atom, state: S): Atom;
   clone(state: S): S;
@@ -189,10 +189,10 @@ export interface ForwardVisitor<S> {
  * iteration.
  */
 export function forwardRewrite<S>(body: Stmt[], state: S, v: ForwardVisitor<S>): Stmt[] {
-  return body.map((s) => forwardStmt(s, state, v));
+  return body.flatMap((s) => forwardStmt(s, state, v) ?? []);
 }
 
-function forwardStmt<S>(s: Stmt, state: S, v: ForwardVisitor<S>): Stmt {
+function forwardStmt<S>(s: Stmt, state: S, v: ForwardVisitor<S>): Stmt | undefined {
   switch (s.kind) {
     case 'if': {
       const cond = v.atom(s.cond, state);

@@ -32,6 +32,8 @@ export function copyProp(fn: IrFunction): IrFunction {
       const s = mapReads(s0, sub(copies), subArray(copies));
       if (s.kind === 'multi') kill(copies, new Set(s.targets));
       if (s.kind !== 'assign') return s;
+      // a = a ==> nothing   (what `t = a; a = t` becomes)
+      if (s.expr.kind === 'atom' && s.expr.value.kind === 'var' && s.expr.value.name === s.target) return undefined;
       kill(copies, new Set([s.target]));
       if (s.expr.kind === 'atom') {
         const value = copyValue(s.target, s.expr.value, fn.vars);

@@ -17,6 +17,13 @@
 //   (a counted loop always ends, so dropping it changes nothing). A `while`
 //   with an empty body stays: whether it ends is its effect.
 //       if c {} ==> nothing        for i = a; i < b { } ==> nothing
+// - Comments that label nothing any more. A comment labels the statements
+//   after it up to the next comment of its rank: section labels (no colon,
+//   `// adjoint`) outrank item labels (`// grad of: y = x * x`). One whose
+//   group is empty (followed by a comment of its rank or higher, by the end
+//   of the block, or by `return`) goes.
+//       // grad of: t = a * 1.0
+//       // grad of: y = t      ==>   // grad of: y = t
 // - Unused variables in fn.vars.
 //
 // Assumes: valid IR. Guarantees: same results and tape behaviour on every
@@ -47,6 +54,20 @@ function sweep(body: Stmt[], live: Liveness): Stmt[] {
     if (s.kind === 'for' && !s.body.length) continue;
     out.push(s);
     if (s.kind === 'break' || s.kind === 'continue' || s.kind === 'return') break;
+  }
+  return dropEmptyLabels(out);
+}
+
+const rank = (text: string) => (text.includes(':') ? 1 : 0);
+
+function dropEmptyLabels(body: Stmt[]): Stmt[] {
+  const out: Stmt[] = [];
+  for (let i = body.length - 1; i >= 0; i--) {
+    const s = body[i];
+    const next = out[0];
+    // A label whose group is empty ==> nothing
+    if (s.kind === 'comment' && (!next || next.kind === 'return' || (next.kind === 'comment' && rank(next.text) <= rank(s.text)))) continue;
+    out.unshift(s);
   }
   return out;
 }
