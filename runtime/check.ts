@@ -2,8 +2,9 @@
 // generated code runs. number[] is accepted where a Float64Array is expected (copied).
 import type { Param } from '../compiler/ir/nodes.js';
 
-export function checkArgs(fnName: string, params: Param[], args: unknown[], extra: { name: string; like?: number; type: Param['type'] }[] = []): unknown[] {
-  const all = [...params.map((p) => ({ name: p.name, type: p.type, like: undefined as number | undefined })), ...extra];
+/** `like[i]` is the position of the argument whose length argument i must match (a tangent and its primal). */
+export function checkArgs(fnName: string, params: Param[], args: unknown[], like: (number | undefined)[] = []): unknown[] {
+  const all = params.map((p, i) => ({ name: p.name, type: p.type, like: like[i] }));
   if (args.length !== all.length) {
     throw new TypeError(`${fnName}: expected ${all.length} argument${all.length === 1 ? '' : 's'} (${all.map((p) => p.name).join(', ')}), got ${args.length}`);
   }

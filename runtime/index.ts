@@ -4,6 +4,7 @@ import { CompileError } from '../compiler/diagnostics.js';
 import type { IrModule, Param } from '../compiler/ir/nodes.js';
 import * as np from './np.js';
 import { checkArgs } from './check.js';
+import { findFunction, parseModuleSource, type ParsedFunction } from '../compiler/parse/source.js';
 import { Tape } from './tape.js';
 
 export { CompileError } from '../compiler/diagnostics.js';
@@ -39,9 +40,29 @@ interface Handle {
   name: string;
 }
 
-const cache = new WeakMap<Function, Map<string, Derivative>>();
+/** A function given as module source text (a .ts/.js file) and its name; locations refer to that text. */
+export interface SourceFunction {
+  readonly name: string;
+  readonly length: number;
+  readonly parsed: ParsedFunction;
+}
 
-function wrtList(f: Function, wrt: Options['wrt']): number[] {
+/**
+ * Reads function `name` from module source `code` (TypeScript or JavaScript);
+ * its helpers may be other functions of the same module. The result can be
+ * passed to grad, jvp, hvp and compile in place of a function.
+ */
+export function fromSource(code: string, name: string, file = '<source>'): SourceFunction {
+  const parsed = findFunction(parseModuleSource(code, file), name);
+  return { name, length: parsed.node.params.length, parsed };
+}
+
+type Differentiable = ((...args: any[]) => unknown) | SourceFunction;
+const input = (f: Differentiable) => (typeof f === 'function' ? f : f.parsed);
+
+const cache = new WeakMap<object, Map<string, Derivative>>();
+
+function wrtList(f: Differentiable, wrt: Options['wrt']): number[] {
   const list = wrt === undefined ? [0] : Array.isArray(wrt) ? wrt : [wrt];
   for (const i of list) {
     if (!Number.isInteger(i) || i < 0 || i >= f.length) {
@@ -51,7 +72,7 @@ function wrtList(f: Function, wrt: Options['wrt']): number[] {
   return list;
 }
 
-function cached(f: Function, key: string, make: () => Derivative): Derivative {
+function cached(f: Differentiable, key: string, make: () => Derivative): Derivative {
   let m = cache.get(f);
   if (!m) { m = new Map(); cache.set(f, m); }
   let d = m.get(key);
@@ -78,13 +99,16 @@ function instantiate(d: Derived): { entry: Function; tape: Tape } {
  * tangent must match in length.
  */
 function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unknown, opts: Options,
-  reorder?: (args: unknown[]) => unknown[]): Derivative {
+  reorder?: (args: unknown[]) => unknown[], tangentsOf?: number[]): Derivative {
   const { entry, tape } = instantiate(d);
   const entryFn = d.module.functions.find((fn) => fn.name === d.module.entry)!;
   const params = entryFn.params;
+  // Tangent parameters follow the primal ones and must match their primal's length.
+  const nPrimal = params.length - (tangentsOf?.length ?? 0);
+  const like = params.map((_, i) => (i >= nPrimal ? tangentsOf![i - nPrimal] : undefined));
   const call = (...userArgs: unknown[]) => {
     const args = reorder ? reorder(userArgs) : userArgs;
-    const checked = checkArgs(name, params, args);
+    const checked = checkArgs(name, params, args, like);
     const top = tape.top, topInt = tape.topInt;
     try {
       return shape(entry(...checked));
@@ -111,10 +135,10 @@ const deriveOpts = (opts: Options) => ({ scope: opts.scope, npModule: np as unkn
  * respect to argument `wrt` (default 0), shaped like that argument; several
  * `wrt` give an array of gradients; `preserveResult` gives `[gradient, value]`.
  */
-export function grad<F extends (...args: any[]) => number>(f: F, opts: Options = {}): Derivative<F> {
+export function grad<F extends (...args: any[]) => number>(f: F | SourceFunction, opts: Options = {}): Derivative<F> {
   const wrt = wrtList(f, opts.wrt);
   return cached(f, keyOf('grad', opts, wrt), () => {
-    const d = derive(f, { mode: 'grad', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
+    const d = derive(input(f), { mode: 'grad', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
     const several = Array.isArray(opts.wrt);
     const count = wrt.length + (opts.preserveResult ? 1 : 0);
     const shape = (raw: unknown) => {
@@ -145,12 +169,13 @@ function tangentOrder(nParams: number, wrt: number[]): (args: unknown[]) => unkn
  * `args` along the tangents (one per `wrt` argument, shaped like it), shaped
  * like `f`'s result; `preserveResult` gives `[tangent, value]`.
  */
-export function jvp<F extends (...args: any[]) => number | Float64Array>(f: F, opts: Options = {}): Derivative<F> {
+export function jvp<F extends (...args: any[]) => number | Float64Array>(f: F | SourceFunction, opts: Options = {}): Derivative<F> {
   const wrt = wrtList(f, opts.wrt);
   return cached(f, keyOf('jvp', opts, wrt), () => {
-    const d = derive(f, { mode: 'jvp', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
+    const d = derive(input(f), { mode: 'jvp', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
     const shape = (raw: unknown) => (opts.preserveResult ? [(raw as unknown[])[1], (raw as unknown[])[0]] : raw);
-    return makeDerivative(d, `jvp(${f.name || 'f'})`, shape, opts, tangentOrder(f.length, wrt));
+    const sorted = [...wrt].sort((a, b) => a - b);
+    return makeDerivative(d, `jvp(${f.name || 'f'})`, shape, opts, tangentOrder(f.length, wrt), sorted);
   }) as Derivative<F>;
 }
 
@@ -159,12 +184,12 @@ export function jvp<F extends (...args: any[]) => number | Float64Array>(f: F, o
  * H·v for scalar-valued `f`, with H the Hessian with respect to argument
  * `wrt` (one index); costs a small multiple of one gradient, never a Hessian.
  */
-export function hvp<F extends (...args: any[]) => number>(f: F, opts: Options = {}): Derivative<F> {
+export function hvp<F extends (...args: any[]) => number>(f: F | SourceFunction, opts: Options = {}): Derivative<F> {
   const wrt = wrtList(f, opts.wrt);
   if (wrt.length !== 1) throw new CompileError('CT1204', { what: 'several `wrt` arguments', mode: 'hvp', remedy: 'pass one index; build mixed blocks from jvp of grad' });
   return cached(f, keyOf('hvp', opts, wrt), () => {
-    const d = derive(f, { mode: 'hvp', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
+    const d = derive(input(f), { mode: 'hvp', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
     const shape = (raw: unknown) => (opts.preserveResult ? [(raw as unknown[])[2], (raw as unknown[])[1]] : raw);
-    return makeDerivative(d, `hvp(${f.name || 'f'})`, shape, opts);
+    return makeDerivative(d, `hvp(${f.name || 'f'})`, shape, opts, undefined, wrt);
   }) as Derivative<F>;
 }

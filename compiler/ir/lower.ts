@@ -317,7 +317,6 @@ export class Lowerer {
         const endInvariant = end.kind === 'const' || !assignsName(s.body, endSourceName(counted.end) ?? '');
         if (endInvariant) {
           const index = this.declare(counted.index, 'num', s);
-          this.intUses.push({ atom: v(index), loc: s.loc?.start, what: counted.index });
           const body = this.nested(() => this.stmt(s.body, inner));
           this.emit({ kind: 'for', index, start, end, step: counted.step, inclusive: counted.inclusive, body, loc: s.loc?.start });
           return;
@@ -497,6 +496,7 @@ export class Lowerer {
 
   private member(node: t.MemberExpression, ctx: Ctx, hint?: string): Atom {
     const obj = node.object;
+    if (obj.type === 'ThisExpression') this.unsupported(obj, '`this`', 'pass what you need as arguments');
     if (!node.computed && node.property.type === 'Identifier') {
       const prop = node.property.name;
       if (obj.type === 'Identifier' && this.lookup(obj.name) === undefined) {
@@ -542,6 +542,7 @@ export class Lowerer {
       else this.fail('CT1103', { name: this.text(callee) }, callee);
     } else if (callee.type === 'Identifier') {
       if (this.lookup(callee.name) !== undefined) this.fail('CT1103', { name: callee.name }, callee);
+      if (callee.name === 'eval' || callee.name === 'Function') this.unsupported(callee, `\`${callee.name}\``, 'write the code directly');
       const r = this.env.resolve(callee.name);
       if (!r) this.fail('CT1102', { name: callee.name }, callee);
       if (r.kind === 'prim') prim = r.name;

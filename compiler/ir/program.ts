@@ -79,7 +79,8 @@ function lowerOnce(entry: ParsedFunction, opts: ProgramOptions, hints: Map<Parse
       if (!f) { f = parseFunctionValue(value as Function, name); byValue.set(value, f); }
       return { kind: 'function', fn: f };
     }
-    return undefined;
+    throw new CompileError('CT1116', { name, type: value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}` },
+      { fn: pf.name, source: pf.source, at: firstUse(pf, name) });
   };
 
   const calleeName = (fn: ParsedFunction) => {
@@ -204,4 +205,14 @@ function callLoc(pf: ParsedFunction | undefined, callee: string): { line: number
     if (m && !/function\s*$/.test(lines[i].slice(0, m.index))) return { line: i + 1, column: m.index };
   }
   return pf.node.loc?.start;
+}
+
+function firstUse(pf: ParsedFunction, name: string): { line: number; column: number } | undefined {
+  const lines = pf.source.text.split('\n');
+  const re = new RegExp(`\\b${name.replace(/[$]/g, '\\$&')}\\b`);
+  for (let i = (pf.node.body.loc?.start.line ?? 1) - 1; i < lines.length; i++) {
+    const m = re.exec(lines[i]);
+    if (m) return { line: i + 1, column: m.index };
+  }
+  return undefined;
 }

@@ -29,6 +29,8 @@ export function inferTypes({ fn, intUses, active, numbers, source }: InferInput)
       list.push(s.expr);
       defs.set(s.target, list);
     } else if (s.kind === 'multi') for (const t of s.targets) fixedF64.add(t);
+    // A counted loop's index starts at `start` and moves by ±1.
+    else if (s.kind === 'for') defs.set(s.index, [...(defs.get(s.index) ?? []), { kind: 'atom', value: s.start }]);
   });
   // Names demanded to be integers, propagated back through integer arithmetic.
   const demanded = new Map<string, IntUse>();
