@@ -41,7 +41,7 @@ const ARITH = new Set(['+', '-', '*', '/', '%', '**']);
 const ORDER = new Set(['<', '<=', '>', '>=']);
 
 /** The problems found in a function; empty if it is valid. */
-export function validate(fn: IrFunction, module?: IrModule): string[] {
+export function validate(fn: IrFunction, module?: IrModule, hooks: { undefinedRead?: (name: string) => void } = {}): string[] {
   const problems: string[] = [];
   const bad = (msg: string) => problems.push(msg);
   const typeOf = (a: Atom): Type | undefined => {
@@ -60,7 +60,10 @@ export function validate(fn: IrFunction, module?: IrModule): string[] {
   };
   const read = (a: Atom, d: Defined, where: string) => {
     checkConst(a);
-    if (a.kind === 'var' && d && !d.has(a.name)) bad(`\`${a.name}\` is read in ${where} before it is defined on every path`);
+    if (a.kind === 'var' && d && !d.has(a.name)) {
+      bad(`\`${a.name}\` is read in ${where} before it is defined on every path`);
+      hooks.undefinedRead?.(a.name);
+    }
   };
   const readArray = (name: string, d: Defined, where: string) => {
     if (fn.vars.get(name) !== 'f64[]') bad(`\`${name}\` is used as an array in ${where} but has type ${fn.vars.get(name)}`);
@@ -197,6 +200,13 @@ export function validate(fn: IrFunction, module?: IrModule): string[] {
   block(fn.body, new Defs(new Set(fn.params.map((p) => p.name))), false);
   checkTape(fn, bad);
   return problems;
+}
+
+/** Names read somewhere before they are defined on every path. */
+export function maybeUndefined(fn: IrFunction): Set<string> {
+  const out = new Set<string>();
+  validate(fn, undefined, { undefinedRead: (n) => out.add(n) });
+  return out;
 }
 
 /** A value of type `got` may be stored in a variable of type `to` (i32 widens to f64). */

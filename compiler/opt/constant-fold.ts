@@ -8,7 +8,7 @@
 //   folded only when the exact result is a 32-bit integer (no wrap-around,
 //   no -0), so both backends agree.
 // - identities that are exact for every input, NaN, ±Infinity and -0
-//   included: x*1, x/1, x-0, x+(-0), x*-1, -(-x), !!b, pow(x, 1),
+//   included: x*1, x/1, x-0, x+(-0), x*-1, x/-1, -(-x), !!b, pow(x, 1),
 //   pow(x, 2) (fdlibm's pow returns x*x for y = 2), and the boolean laws of
 //   && and ||. On integers (which have no -0) also i+0 and 0+i.
 // - branches on literals: `if true/false` keeps one branch, a `while` whose
@@ -120,6 +120,7 @@ function foldBinary(
       return e;
     case '/':
       if (num(r, 1) && fits(l)) return atom(l); // x / 1 ==> x
+      if (num(r, -1) && fits(l)) return { kind: 'unary', op: 'neg', arg: l }; // x / -1 ==> -x
       return e;
     case '-':
       if ((num(r, 0) || (isZero(r) && int(l))) && fits(l)) return atom(l); // x - 0 ==> x   (i - (-0) ==> i on integers)

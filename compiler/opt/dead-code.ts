@@ -11,8 +11,9 @@
 //       a[i] = v   (a dead) ==> nothing
 // - Tape pairs whose popped value is dead (tape-elision's rule 1), so that
 //   what was pushed may die in the next round.
-// - Statements after `break`, `continue` or `return` in the same block.
-//       return x; s ==> return x
+// - Statements after `break`, `continue` or `return` in the same block, and
+//   a `continue` that ends a loop body.
+//       return x; s ==> return x        for … { s; continue } ==> for … { s }
 // - `if`s with two empty branches, and counted loops with an empty body
 //   (a counted loop always ends, so dropping it changes nothing). A `while`
 //   with an empty body stays: whether it ends is its effect.
@@ -49,13 +50,20 @@ function sweep(body: Stmt[], live: Liveness): Stmt[] {
   const out: Stmt[] = [];
   for (const s0 of body) {
     if (live.isDead(s0)) continue;
-    const s = mapBlocks(s0, (b) => sweep(b, live));
+    let s = mapBlocks(s0, (b) => sweep(b, live));
+    // loop { ...; continue } ==> loop { ... }
+    if (s.kind === 'for') s = { ...s, body: dropTrailingContinue(s.body) };
+    if (s.kind === 'while') s = { ...s, body: dropTrailingContinue(s.body) };
     if (s.kind === 'if' && !s.then.length && !s.else.length) continue;
     if (s.kind === 'for' && !s.body.length) continue;
     out.push(s);
     if (s.kind === 'break' || s.kind === 'continue' || s.kind === 'return') break;
   }
   return dropEmptyLabels(out);
+}
+
+function dropTrailingContinue(body: Stmt[]): Stmt[] {
+  return body.length && body[body.length - 1].kind === 'continue' ? body.slice(0, -1) : body;
 }
 
 const rank = (text: string) => (text.includes(':') ? 1 : 0);

@@ -12,18 +12,20 @@
 // 3. A slot pushed only outside loops holds at most one value per call: it
 //    becomes a local variable.
 //        push #k x ... y = pop #k   ==>   x_saved = x ... y = x_saved
-//    When the push does not come before every pop on every path (push and
-//    pop inside two `if`s on the same condition, as reverse mode writes
-//    them), `x_saved = 0` at entry keeps it defined on every path.
+//    Push and pop inside two `if`s on the same condition, as reverse mode
+//    writes them, need nothing more (the validator follows the condition);
+//    where the push does not provably come first, `x_saved = 0` at entry
+//    keeps the IR defined on every path.
 //
 // Assumes: valid IR with a well-formed tape (pops undo pushes of the same
 // slot, in stack order). Removing both ends of every push/pop of a slot keeps
 // the order of the other slots intact, so the stack stays well formed.
 // Guarantees: every remaining pop reads what it read before.
-import type { Atom, IrFunction, Stmt, TapeKind, Type } from '../ir/nodes.js';
+import type { Atom, IrFunction, Scalar, Stmt, TapeKind, Type } from '../ir/nodes.js';
 import { Namer } from '../ir/names.js';
-import { assignedIn, childBlocks, mapBlocks } from '../ir/walk.js';
+import { childBlocks, forEachStmt, mapBlocks, stmtWrites } from '../ir/walk.js';
 import { liveness, type Liveness } from './analysis.js';
+import { maybeUndefined } from '../ir/validate.js';
 
 export function tapeElision(fn: IrFunction): IrFunction {
   return localizeLoopFree(forwardUnchanged(removeDeadTapePairs(fn, liveness(fn, { strong: false }))));
@@ -71,7 +73,7 @@ function forwardUnchanged(fn: IrFunction): IrFunction {
     const push = slot.pushes[0];
     const value = (push.stmt as Extract<Stmt, { kind: 'push' }>).value;
     const ok = slot.pops.every((pop) => canHold(fn.vars.get(popTarget(pop.stmt)), value, fn.vars)
-      && (value.kind === 'const' || unchangedBetween(fn.body, push, pop, value.name)));
+      && (value.kind === 'const' || unchangedBetween(fn.body, push, pop, value.name, new Set(slot.pops.map((p) => p.stmt)))));
     if (!ok) continue;
     m.set(push.stmt, []);
     for (const pop of slot.pops) {
@@ -89,15 +91,17 @@ function localizeLoopFree(fn: IrFunction): IrFunction {
   const m = new Map<Stmt, Stmt[]>();
   const vars = new Map(fn.vars);
   const namer = new Namer(vars.keys());
-  const inits: Stmt[] = [];
+  const made: [string, Scalar][] = [];
   for (const slot of slots(fn).values()) {
     if (!slot.pushes.length || !slot.pops.length || slot.pushes.some((p) => p.inLoop)) continue;
     const first = (slot.pushes[0].stmt as Extract<Stmt, { kind: 'push' }>).value;
     const saved = namer.fresh(`${first.kind === 'var' ? first.name : 'tape'}_saved`);
-    const type: Type = slot.tape;
+    // The saved variable has the pushed value's type (reverse mode pushes bools on the i32 tape).
+    const pushedType = first.kind === 'var' ? fn.vars.get(first.name) : first.type;
+    const type: Scalar = pushedType === 'bool' || pushedType === 'i32' || pushedType === 'f64' ? pushedType : slot.tape;
+    if (slot.pushes.some((p) => typeOfAtom((p.stmt as Extract<Stmt, { kind: 'push' }>).value, fn.vars) !== type)) continue;
     vars.set(saved, type);
-    const dominated = slot.pushes.length === 1 && slot.pops.every((p) => dominates(slot.pushes[0], p));
-    if (!dominated) inits.push({ kind: 'assign', target: saved, expr: { kind: 'atom', value: { kind: 'const', value: 0, type } } });
+    made.push([saved, type]);
     for (const p of slot.pushes) {
       // push #k x ==> x_saved = x
       m.set(p.stmt, [{ kind: 'assign', target: saved, expr: { kind: 'atom', value: (p.stmt as Extract<Stmt, { kind: 'push' }>).value } }]);
@@ -107,11 +111,20 @@ function localizeLoopFree(fn: IrFunction): IrFunction {
       m.set(p.stmt, [{ ...(p.stmt as Extract<Stmt, { kind: 'assign' }>), expr: { kind: 'atom', value: { kind: 'var', name: saved } } }]);
     }
   }
-  return m.size ? { ...fn, vars, body: [...inits, ...replace(fn.body, m)] } : fn;
+  if (!m.size) return fn;
+  const out = { ...fn, vars, body: replace(fn.body, m) };
+  const undef = maybeUndefined(out);
+  const inits: Stmt[] = made.filter(([n]) => undef.has(n))
+    .map(([target, type]): Stmt => ({ kind: 'assign', target, expr: { kind: 'atom', value: { kind: 'const', value: 0, type } } }));
+  return inits.length ? { ...out, body: [...inits, ...out.body] } : out;
 }
 
-/** True if nothing assigns `name` on the way from the push to the pop. */
-function unchangedBetween(body: Stmt[], push: Site, pop: Site, name: string): boolean {
+/**
+ * True if nothing assigns `name` on the way from the push to the pop, the
+ * slot's own pops aside: they give back what was pushed, the value `name`
+ * keeps anyway.
+ */
+function unchangedBetween(body: Stmt[], push: Site, pop: Site, name: string, ownPops: Set<Stmt>): boolean {
   let block = body;
   for (let level = 0; ; level++) {
     const [bp, ip] = push.path[level], [bq, iq] = pop.path[level];
@@ -126,18 +139,14 @@ function unchangedBetween(body: Stmt[], push: Site, pop: Site, name: string): bo
     if (ip > iq) return false;
     const deeperPush = push.path.length > level + 1, deeperPop = pop.path.length > level + 1;
     const region = block.slice(deeperPush ? ip : ip + 1, deeperPop ? iq + 1 : iq);
-    return !assignedIn(region).has(name);
+    let assigned = false;
+    forEachStmt(region, (s) => { if (!ownPops.has(s) && stmtWrites(s).includes(name)) assigned = true; });
+    return !assigned;
   }
 }
 
-/** True if the push runs before the pop on every path that reaches the pop. */
-function dominates(push: Site, pop: Site): boolean {
-  const last = push.path.length - 1;
-  for (let level = 0; level < last; level++) {
-    if (!pop.path[level] || pop.path[level][0] !== push.path[level][0] || pop.path[level][1] !== push.path[level][1]) return false;
-  }
-  const q = pop.path[last];
-  return q !== undefined && q[0] === push.path[last][0] && q[1] > push.path[last][1];
+function typeOfAtom(a: Atom, vars: Map<string, Type>): Type | undefined {
+  return a.kind === 'const' ? a.type : vars.get(a.name);
 }
 
 function canHold(T: Type | undefined, a: Atom, vars: Map<string, Type>): boolean {

@@ -7,6 +7,10 @@ import * as assert from 'uvu/assert';
 import type { IrFunction, IrModule } from '../../compiler/ir/nodes.js';
 import { printFunction, printModule } from '../../compiler/ir/print.js';
 import { runModule, type Value } from '../support/interp.js';
+import { lowerProgram } from '../../compiler/ir/program.js';
+import { parseFunctionValue } from '../../compiler/parse/source.js';
+import { runPass } from '../../compiler/opt/pipeline.js';
+import { parseIr } from './parse-ir.js';
 
 process.env.COTANGENT_VALIDATE = '1';
 
@@ -75,4 +79,26 @@ export function assertSameResults(label: string, raw: IrModule, opt: IrModule, t
         + `${String(got)} instead of ${String(want)}\n${printModule(opt)}`);
     }
   }
+}
+
+/** A pass's test case: a user function (lowered with wrt [0]) or hand-written IR text. */
+export function moduleOf(input: Function | string): IrModule {
+  if (typeof input === 'string') {
+    const fn = parseIr(input);
+    return { functions: [fn], entry: fn.name };
+  }
+  return lowerProgram(parseFunctionValue(input), { wrt: [0] }).module;
+}
+
+/**
+ * Runs one pass alone on every function of the case (validating its output),
+ * compares the IR before and after with tests/opt/<pass>/<name>.txt, and
+ * checks the results are unchanged on seeded random inputs.
+ */
+export function checkPass(pass: string, name: string, input: Function | string, trials = 25): IrModule {
+  const before = moduleOf(input);
+  const after: IrModule = { ...before, functions: before.functions.map((f) => runPass(pass, f, before)) };
+  golden(pass, name, beforeAfter(pass, before, after));
+  assertSameResults(`${pass} on ${name}`, before, after, trials);
+  return after;
 }
