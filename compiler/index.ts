@@ -7,6 +7,7 @@ import { emitModule } from './emit/js/emit.js';
 import { lowerProgram, type ProgramOptions } from './ir/program.js';
 import type { IrModule } from './ir/nodes.js';
 import { parseFunctionValue, type ParsedFunction } from './parse/source.js';
+import { optimizeModule } from './opt/pipeline.js';
 
 export interface DeriveOptions extends ProgramOptions {
   mode: 'grad' | 'jvp' | 'hvp' | 'primal';
@@ -45,7 +46,7 @@ export function derive(input: Function | ParsedFunction, opts: DeriveOptions): D
     stages.set('forward', mod);
   }
   if (opts.optimized !== false) {
-    // The optimiser lands in compiler/opt (pipeline.ts); until then the raw transformation is emitted.
+    mod = optimizeModule(mod);
     stages.set('optimize', mod);
   }
   return { module: mod, source: emitModule(mod), stages };

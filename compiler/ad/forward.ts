@@ -49,7 +49,6 @@ class Forward {
   private readonly vars: Map<string, Type>;
   private readonly tan = new Map<string, string>();
   private active!: Set<string>;
-  private slot = 100000;
 
   constructor(private readonly fn: IrFunction, private readonly activeParams: boolean[], private readonly name: string,
     private readonly keepPrimal: boolean, private readonly isEntry: boolean,
@@ -139,7 +138,7 @@ class Forward {
       }
       case 'push': {
         out.push(s);
-        if (this.isActive(s.value)) out.push({ kind: 'push', tape: 'f64', value: this.tanAtom(s.value), slot: this.slot++ });
+        if (this.isActive(s.value)) out.push({ kind: 'push', tape: 'f64', value: this.tanAtom(s.value), slot: tangentSlot(s.slot) });
         break;
       }
       default: assertNever(s, 'statement');
@@ -161,7 +160,7 @@ class Forward {
     const ty = this.tangent(y);
     if (e.kind === 'pop') {
       // Pushed as value, tangent: popped as tangent, value.
-      out.push({ kind: 'assign', target: ty, expr: { kind: 'pop', tape: 'f64', slot: this.slot++ } });
+      out.push({ kind: 'assign', target: ty, expr: { kind: 'pop', tape: 'f64', slot: tangentSlot(e.slot) } });
       out.push(s);
       return;
     }
@@ -261,3 +260,6 @@ class Forward {
     out.push({ ...s, targets: [...s.targets, ...tTargets], callee, args: [...s.args, ...tans] });
   }
 }
+
+/** The slot of a value's tangent on the tape: pairs like the value's own push and pop. */
+const tangentSlot = (slot: number) => slot + 1_000_000;

@@ -19,7 +19,7 @@
 import { CompileError } from '../diagnostics.js';
 import { Namer, adjointHint } from '../ir/names.js';
 import { f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Stmt, type Type } from '../ir/nodes.js';
-import { printExpr } from '../ir/print.js';
+import { printAtom, printExpr } from '../ir/print.js';
 import { exprReads, forEachStmt } from '../ir/walk.js';
 import { normalizeExits } from './normalize.js';
 import { planSaves, type Plan, type Save } from './plan.js';
@@ -308,6 +308,14 @@ class Reverser {
     }
   }
 
+  /** Labels the adjoint of a user statement once, however many IR statements it lowered to. */
+  private lastComment: string | undefined;
+  private comment(src: string, out: Stmt[]): void {
+    if (src === this.lastComment && out.some((s) => s.kind === 'comment' && s.text === `grad of: ${src}`)) return;
+    this.lastComment = src;
+    out.push({ kind: 'comment', text: `grad of: ${src}` });
+  }
+
   /** dx += value (or dx = value when dx is a symbolic zero). */
   private accumulate(x: string, value: Atom, out: Stmt[], negate = false): void {
     const d = this.adjName(x);
@@ -331,7 +339,7 @@ class Reverser {
     if (type === 'f64[]') return; // array definitions: alloc and alias carry no adjoint work here
     let dy = this.adjName(y);
     if (!this.nonzero.has(dy)) return;
-    out.push({ kind: 'comment', text: `grad of: ${y} = ${printExpr(s.expr)}` });
+    this.comment(s.src ?? `${y} = ${printExpr(s.expr)}`, out);
     if (exprReads(s.expr).includes(y)) {
       // y = f(y, ...): the contributions read the adjoint of the new y, which is about to be reset.
       const old = this.temp(`${dy}_new`, 'f64');
@@ -426,7 +434,7 @@ class Reverser {
     if (!this.active.has(s.array)) return;
     const da = this.adjName(s.array);
     const t = this.temp(`${da}_${s.index.kind === 'var' ? s.index.name : 'k'}`, 'f64');
-    out.push({ kind: 'comment', text: `grad of: ${s.array}[${s.index.kind === 'var' ? s.index.name : s.index.value}] ${s.accumulate ? '+=' : '='} ...` });
+    this.comment(s.src ?? `${s.array}[${printAtom(s.index)}] ${s.accumulate ? '+=' : '='} ${printAtom(s.value)}`, out);
     out.push({ kind: 'assign', target: t, expr: { kind: 'load', array: da, index: s.index } });
     if (!s.accumulate) out.push({ kind: 'store', array: da, index: s.index, value: f64(0), accumulate: false });
     if (this.isActive(s.value)) this.accumulate(s.value.name, v(t), out);

@@ -127,7 +127,13 @@ export class Lowerer {
     return this.vars.get(a.name) ?? 'num';
   }
 
-  private emit(s: Stmt): void { this.out.push(s); }
+  /** The user's statement being lowered, attached to what it lowers to. */
+  private currentSrc: string | undefined;
+
+  private emit(s: Stmt): void {
+    if ((s.kind === 'assign' || s.kind === 'store') && !s.src && this.currentSrc) s.src = this.currentSrc;
+    this.out.push(s);
+  }
 
   private nested(f: () => void): Stmt[] {
     const saved = this.out;
@@ -144,6 +150,8 @@ export class Lowerer {
 
   private stmt(s: t.Statement, ctx: Ctx): void {
     const loc = s.loc?.start;
+    const src = statementText(this, s);
+    if (src !== undefined) this.currentSrc = src;
     switch (s.type) {
       case 'EmptyStatement': return;
       case 'BlockStatement': this.out.push(...this.nested(() => this.block(s.body, ctx))); return;
@@ -236,7 +244,7 @@ export class Lowerer {
       this.out.pop();
       this.vars.delete(value.name);
       this.arrayNames.delete(value.name);
-      this.out.push({ ...last, target, loc: loc ?? last.loc });
+      this.emit({ ...last, target, loc: loc ?? last.loc });
       return;
     }
     this.emit({ kind: 'assign', target, expr: { kind: 'atom', value }, loc });
@@ -684,4 +692,16 @@ function countedLoop(s: t.ForStatement): { index: string; start: t.Expression; e
   if (!simple) return undefined;
   if (end.type === 'BinaryExpression' && end.left.type === 'Identifier' && assignsName(s.body, end.left.name)) return undefined;
   return { index, start: d.init, end, step, inclusive: test.operator === '<=' || test.operator === '>=' };
+}
+
+/** The text a `// grad of:` comment shows for a statement: the statement itself, or a control header. */
+function statementText(lw: Lowerer, s: t.Statement): string | undefined {
+  const one = (x: string) => x.replace(/\s+/g, ' ').replace(/;$/, '').trim();
+  switch (s.type) {
+    case 'VariableDeclaration': case 'ExpressionStatement': case 'ReturnStatement': return one(lw.text(s));
+    case 'IfStatement': return `if (${one(lw.text(s.test))})`;
+    case 'WhileStatement': return `while (${one(lw.text(s.test))})`;
+    case 'ForStatement': return `for (${s.init ? one(lw.text(s.init)) : ''}; ${s.test ? one(lw.text(s.test)) : ''}; ${s.update ? one(lw.text(s.update)) : ''})`;
+    default: return undefined;
+  }
 }

@@ -40,12 +40,15 @@ export type Expr =
 export type TapeKind = 'f64' | 'i32';
 
 export type Stmt =
-  /** `target = expr`. The first assignment of a name declares it. */
-  | { kind: 'assign'; target: string; expr: Expr; loc?: Loc }
+  /**
+   * `target = expr`. The first assignment of a name declares it. `src` is the
+   * user's statement it came from (for `// grad of:` comments).
+   */
+  | { kind: 'assign'; target: string; expr: Expr; loc?: Loc; src?: string }
   /** Several results from one call (`[a, b] = g(...)`). */
   | { kind: 'multi'; targets: string[]; callee: string; args: Atom[]; loc?: Loc }
   /** `array[index] = value` or `array[index] += value`. */
-  | { kind: 'store'; array: string; index: Atom; value: Atom; accumulate: boolean; loc?: Loc }
+  | { kind: 'store'; array: string; index: Atom; value: Atom; accumulate: boolean; loc?: Loc; src?: string }
   | { kind: 'if'; cond: Atom; then: Stmt[]; else: Stmt[]; loc?: Loc }
   /**
    * A counted loop `for (let index = start; index < end; index++)`.

@@ -20,6 +20,9 @@ export function emitModule(mod: IrModule): string {
 export function emitFunction(fn: IrFunction): string {
   const e = new Emitter(fn);
   const body = e.block(fn.body, true);
+  // A bare `return;` ending the function says nothing.
+  const last = body[body.length - 1];
+  if (last && t.isReturnStatement(last) && !last.argument && !last.leadingComments?.length) body.pop();
   const hoisted = [...e.hoist].filter((n) => !fn.params.some((p) => p.name === n));
   if (hoisted.length) body.unshift(t.variableDeclaration('let', hoisted.map((n) => t.variableDeclarator(t.identifier(n)))));
   const node = t.functionDeclaration(t.identifier(fn.name), fn.params.map((p) => t.identifier(p.name)), t.blockStatement(body));
@@ -95,11 +98,13 @@ class Emitter {
   block(stmts: Stmt[], top = false): t.Statement[] {
     const out: t.Statement[] = [];
     for (const s of stmts) {
+      // Comments before a statement label it, not the first statement of its body.
+      const comments = s.kind === 'comment' ? [] : this.pendingComments;
+      if (s.kind !== 'comment') this.pendingComments = [];
       const node = this.stmt(s);
-      if (!node) continue;
-      if (this.pendingComments.length) {
-        t.addComments(node, 'leading', this.pendingComments.map((c) => ({ type: 'CommentLine', value: ` ${c}` }) as t.CommentLine));
-        this.pendingComments = [];
+      if (!node) { this.pendingComments.unshift(...comments); continue; }
+      if (comments.length) {
+        t.addComments(node, 'leading', comments.map((c) => ({ type: 'CommentLine', value: ` ${c}` }) as t.CommentLine));
       }
       out.push(node);
     }
@@ -126,6 +131,10 @@ class Emitter {
       case 'binary': {
         const op = e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op;
         if (op === '&&' || op === '||') return t.logicalExpression(op, this.atom(e.left), this.atom(e.right));
+        // a + -c ==> a - c (exact in IEEE arithmetic)
+        if ((op === '+' || op === '-') && e.right.kind === 'const' && e.right.value < 0) {
+          return t.binaryExpression(op === '+' ? '-' : '+', this.atom(e.left), numberLiteral(-e.right.value));
+        }
         return t.binaryExpression(op, this.atom(e.left), this.atom(e.right));
       }
       case 'prim': {
@@ -160,6 +169,7 @@ class Emitter {
         return this.assign(s.target, this.expr(e), s);
       }
       case 'multi':
+        if (!s.targets.length) return t.expressionStatement(t.callExpression(t.identifier(s.callee), s.args.map((a) => this.atom(a))));
         return t.variableDeclaration('const', [t.variableDeclarator(t.arrayPattern(s.targets.map((n) => t.identifier(n))),
           t.callExpression(t.identifier(s.callee), s.args.map((a) => this.atom(a))))]);
       case 'store':
@@ -195,6 +205,7 @@ class Emitter {
       case 'break': return t.breakStatement();
       case 'continue': return t.continueStatement();
       case 'return':
+        if (!s.values.length) return t.returnStatement();
         return t.returnStatement(s.values.length === 1 ? this.atom(s.values[0]) : t.arrayExpression(s.values.map((a) => this.atom(a))));
       case 'push':
         return t.expressionStatement(t.callExpression(memberPath(s.tape === 'f64' ? 'tape.push' : 'tape.pushInt'), [this.atom(s.value)]));
