@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as np from '../../runtime/np.js';
-import { vjp, vecmat, matmulNT, matmulTN } from '../../runtime/np-rules.js';
+import { vjp, jvp, vecmat, matmulNT, matmulTN } from '../../runtime/np-rules.js';
 import { compileKernels, instantiate } from './support.js';
 import { rng, vec, close, type Value } from '../np/support.js';
 
@@ -203,6 +203,24 @@ test('matmul reverse rule through the kernels: dA = dY·Bᵀ, dB = Aᵀ·dY', ()
     close(kcall('np_matmul_nt', dY, B, out(m * k), m, n, k).outs[0], dA, TOL, `dA ${m}x${k}x${n}`);
     close(kcall('np_matmul_tn', A, dY, out(k * n), k, m, n).outs[0], dB, TOL, `dB ${m}x${k}x${n}`);
   }
+});
+
+test('forward rules through the kernels: diagonal maps, softmax, matmul', () => {
+  for (const n of SIZES) {
+    const a = vec(R, n), t = vec(R, n);
+    close(kcall('np_vjp_tanh', np.tanh(a), t, out(n), n).outs[0], jvp.tanh(a, t), TOL, `tanh jvp n=${n}`);
+    close(kcall('np_vjp_relu', a, t, out(n), n).outs[0], jvp.relu(a, t), TOL, `relu jvp n=${n}`);
+    close(kcall('np_vjp_softmax', np.softmax(a), t, out(n), n).outs[0], jvp.softmax(a, t), TOL, `softmax jvp n=${n}`);
+  }
+  // jvp.matmul = tA·B + A·tB: two np_matmul and an np_acc
+  const [m, k, n] = [6, 5, 7];
+  const A = vec(R, m * k), B = vec(R, k * n), tA = vec(R, m * k), tB = vec(R, k * n);
+  w.reset();
+  const pA = w.put(A), pB = w.put(B), ptA = w.put(tA), ptB = w.put(tB), p1 = w.alloc(m * n), p2 = w.alloc(m * n);
+  K.np_matmul(ptA, pB, p1, m, k, n);
+  K.np_matmul(pA, ptB, p2, m, k, n);
+  K.np_acc(p1, p2, m * n);
+  close(w.get(p1, m * n), jvp.matmul(A, B, m, k, n, tA, tB), TOL, 'matmul jvp');
 });
 
 test('matvec, vecmat, outer, transpose (and the matvec/outer reverse rules)', () => {

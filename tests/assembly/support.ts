@@ -11,9 +11,9 @@ export interface Compiled {
 }
 
 /**
- * asc -O3 --runtime stub --enable simd --noAssert, in memory (asc.compileString).
- * The compiler runs in a worker thread started without the tsx loader hooks:
- * under tsx, importing asc (binaryen's 13 MB bundle) takes ~10x longer.
+ * asc -O3 --runtime stub --enable simd --noAssert, in memory (asc.compileString),
+ * in a worker thread of this process started without the tsx loader hooks
+ * (see compile-worker.mjs for why).
  */
 export async function compileKernels(initialMemory: number): Promise<Compiled> {
   const src = readFileSync(KERNELS_URL, 'utf8');
