@@ -141,7 +141,8 @@ export function validate(fn: IrFunction, module?: IrModule, hooks: { undefinedRe
         define(d, s.targets); return d;
       case 'store':
         readArray(s.array, d, where); read(s.index, d, where); read(s.value, d, where);
-        if (fn.params.some((p) => p.name === s.array)) bad(`${where} writes the argument array \`${s.array}\``);
+        // User functions may not write their arguments; generated VJPs accumulate into their array adjoints.
+        if (fn.origin?.kind === 'source' && fn.params.some((p) => p.name === s.array)) bad(`${where} writes the argument array \`${s.array}\``);
         want(s.index, (t) => t === 'i32', 'the index', where);
         want(s.value, numeric, 'the stored value', where);
         return d;

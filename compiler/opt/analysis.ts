@@ -4,6 +4,9 @@
 //
 // - `aliases`: which array names may denote the same Float64Array (`b = a`,
 //   and an array returned by a call or primitive that was given arrays).
+// - `moduleEffects`: which array parameters each function of a module may
+//   write (vjp functions accumulate into their array adjoints, `dx`).
+//   Without it, a call is assumed to write every array it is given.
 // - `liveness`: strong liveness (faint-variable analysis). An assignment to a
 //   dead variable does not make its operands live, so loop-carried values
 //   that nothing outside the loop reads (`s = s + x[i]` with `s` unused)
@@ -16,9 +19,9 @@
 // Guarantees: liveness is a least fixpoint, so everything reported dead is
 // dead on every path; forwardRewrite only hands a visitor facts that hold on
 // every path to the statement being visited.
-import type { Atom, Expr, IrFunction, Stmt } from '../ir/nodes.js';
+import type { Atom, Expr, IrFunction, IrModule, Stmt } from '../ir/nodes.js';
 import { assertNever } from '../ir/nodes.js';
-import { assignedIn, exprReads, forEachStmt, storedIn } from '../ir/walk.js';
+import { assignedIn, exprReads, forEachStmt, storedIn as storedInBlock } from '../ir/walk.js';
 
 // ---- array aliases ----------------------------------------------------------
 
@@ -52,6 +55,50 @@ export function aliases(fn: IrFunction): Aliases {
   return (name) => classes.get(find(name)) ?? [name];
 }
 
+// ---- effects of calls on arrays -------------------------------------------------
+
+/** What the passes know about the module around a function. */
+export interface PassContext {
+  /** Indices of the parameters a function may write; undefined if unknown (then: every array argument). */
+  writes?(callee: string): ReadonlySet<number> | undefined;
+}
+
+/** Which array parameters each function may write, directly or through its callees (a fixpoint). */
+export function moduleEffects(m: IrModule): PassContext {
+  const table = new Map<string, Set<number>>(m.functions.map((f) => [f.name, new Set<number>()]));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const f of m.functions) {
+      const alias = aliases(f);
+      const ctx: PassContext = { writes: (c) => table.get(c) };
+      const written = new Set<string>();
+      forEachStmt(f.body, (s) => { for (const a of writtenArrays(s, f, ctx)) for (const n of alias(a)) written.add(n); });
+      const mine = table.get(f.name)!;
+      f.params.forEach((p, i) => { if (written.has(p.name) && !mine.has(i)) { mine.add(i); changed = true; } });
+    }
+  }
+  return { writes: (c) => table.get(c) };
+}
+
+/** Arrays a statement (without blocks) may write: a store's array, the arrays a call may write. */
+export function writtenArrays(s: Stmt, fn: IrFunction, ctx: PassContext = {}): string[] {
+  const callWrites = (callee: string, args: Atom[]) => {
+    const known = ctx.writes?.(callee);
+    return args.flatMap((a, i) => (a.kind === 'var' && fn.vars.get(a.name) === 'f64[]' && (!known || known.has(i)) ? [a.name] : []));
+  };
+  if (s.kind === 'store') return [s.array];
+  if (s.kind === 'multi') return callWrites(s.callee, s.args);
+  if (s.kind === 'assign' && s.expr.kind === 'call') return callWrites(s.expr.callee, s.expr.args);
+  return [];
+}
+
+/** Arrays written anywhere in a block. */
+export function writtenIn(body: Stmt[], fn: IrFunction, ctx: PassContext = {}): Set<string> {
+  const out = new Set<string>();
+  forEachStmt(body, (s) => { for (const a of writtenArrays(s, fn, ctx)) out.add(a); });
+  return out;
+}
+
 // ---- liveness -----------------------------------------------------------------
 
 export interface Liveness {
@@ -79,17 +126,20 @@ export function removable(e: Expr): boolean {
  * liveness (`strong: false`) counts every read, for rewrites that leave the
  * rest of the function as it is.
  */
-export function liveness(fn: IrFunction, { strong = true } = {}): Liveness {
+export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContext } = {}): Liveness {
   const alias = aliases(fn);
+  // Array parameters are the caller's: what is written into them stays visible after the return.
+  const arrayParams = fn.params.filter((p) => p.type === 'f64[]').map((p) => p.name);
   const after = new Map<Stmt, ReadonlySet<string>>();
   const anyLive = (name: string, live: ReadonlySet<string>) => alias(name).some((n) => live.has(n));
   const dead = (s: Stmt, live: ReadonlySet<string>): boolean => {
     if (!strong) return false;
+    // Writing into an array that is read later is an effect (generated VJPs accumulate into their array arguments).
+    if (writtenArrays(s, fn, ctx).some((a) => anyLive(a, live))) return false;
     switch (s.kind) {
       case 'assign': return removable(s.expr) && !anyLive(s.target, live);
       case 'multi': return !s.targets.some((t) => anyLive(t, live));
-      case 'store': return !anyLive(s.array, live);
-      case 'comment': return false;
+      case 'store': return true;
       default: return false;
     }
   };
@@ -108,11 +158,14 @@ export function liveness(fn: IrFunction, { strong = true } = {}): Liveness {
         const r = new Set(out);
         if (s.kind === 'assign') { r.delete(s.target); for (const n of exprReads(s.expr)) r.add(n); }
         if (s.kind === 'multi') { for (const t of s.targets) r.delete(t); for (const n of atomNames(s.args)) r.add(n); }
+        // A written array keeps its earlier contents (a store writes one element; a callee accumulates).
+        for (const a of writtenArrays(s, fn, ctx)) r.add(a);
         if (s.kind === 'store') for (const n of [s.array, ...atomNames([s.index, s.value])]) r.add(n);
         return r;
       }
       case 'push': return union(out, atomNames([s.value]));
-      case 'return': return new Set(atomNames(s.values));
+      // Array parameters are the caller's: what is stored into them stays visible after the return.
+      case 'return': return new Set([...atomNames(s.values), ...arrayParams]);
       case 'break': return j.brk;
       case 'continue': return j.cont;
       case 'comment': return out;
@@ -147,7 +200,7 @@ export function liveness(fn: IrFunction, { strong = true } = {}): Liveness {
       default: return assertNever(s, 'statement');
     }
   };
-  const none = new Set<string>();
+  const none = new Set<string>(arrayParams);
   const entry = block(fn.body, none, { brk: none, cont: none });
   const isDead = (s: Stmt) => { const l = after.get(s); return l !== undefined && (strong ? dead(s, l) : false); };
   return { after, entry, isDead };
@@ -179,6 +232,8 @@ export interface ForwardVisitor<S> {
   clone(state: S): S;
   /** Forgets facts that depend on these names (assigned) or on these arrays' contents (stored). */
   kill(state: S, names: ReadonlySet<string>, arrays: ReadonlySet<string>): void;
+  /** Arrays written in a block (default: stored into). */
+  written?(body: Stmt[]): Set<string>;
 }
 
 /**
@@ -193,6 +248,7 @@ export function forwardRewrite<S>(body: Stmt[], state: S, v: ForwardVisitor<S>):
 }
 
 function forwardStmt<S>(s: Stmt, state: S, v: ForwardVisitor<S>): Stmt | undefined {
+  const storedIn = (b: Stmt[]) => (v.written ? v.written(b) : storedInBlock(b));
   switch (s.kind) {
     case 'if': {
       const cond = v.atom(s.cond, state);

@@ -13,22 +13,25 @@
 // Assumes: valid IR. Where facts hold is decided by
 // analysis.forwardRewrite (a value computed before a branch or loop is
 // reused inside it unless the branch or loop changes its inputs).
+// Calls are taken to write the arrays they are given unless the module's
+// effects (analysis.moduleEffects) say otherwise.
 // Guarantees: the reused variable holds exactly the value e would compute,
 // and has the same type as t.
 import type { Atom, Expr, IrFunction } from '../ir/nodes.js';
 import { printAtom } from '../ir/print.js';
 import { exprReads } from '../ir/walk.js';
-import { aliases, forwardRewrite, type ForwardVisitor } from './analysis.js';
+import { aliases, forwardRewrite, writtenArrays, writtenIn, type ForwardVisitor, type PassContext } from './analysis.js';
 
 interface Avail { holder: string; deps: string[]; array?: string }
 /** Facts: canonical text of an expression → the variable holding its value. */
 type Table = Map<string, Avail>;
 
-export function cse(fn: IrFunction): IrFunction {
+export function cse(fn: IrFunction, ctx: PassContext = {}): IrFunction {
   const alias = aliases(fn);
   const visitor: ForwardVisitor<Table> = {
     simple(s, table) {
-      if (s.kind === 'store') { killArrays(table, new Set(alias(s.array))); return s; }
+      // Stores, and calls that may write into their array arguments (generated VJPs accumulate adjoints there).
+      killArrays(table, new Set(writtenArrays(s, fn, ctx).flatMap(alias)));
       if (s.kind === 'multi') { kill(table, new Set(s.targets)); return s; }
       if (s.kind !== 'assign') return s;
       const k = key(s.expr);
@@ -51,6 +54,7 @@ export function cse(fn: IrFunction): IrFunction {
       kill(table, names);
       killArrays(table, new Set([...arrays].flatMap(alias)));
     },
+    written: (body) => writtenIn(body, fn, ctx),
   };
   return { ...fn, body: forwardRewrite(fn.body, new Map(), visitor) };
 }

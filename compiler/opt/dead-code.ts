@@ -7,7 +7,10 @@
 //   functions compute values only (callees never write their arguments).
 //       t = e   (t dead) ==> nothing
 // - Stores into arrays none of whose aliases is read afterwards (local
-//   arrays from `alloc`, or fresh results); then the `alloc` itself.
+//   arrays from `alloc`, or fresh results); then the `alloc` itself. Array
+//   parameters belong to the caller: what is written into them stays. A
+//   call is kept while an array it may write is live (generated VJPs
+//   accumulate into their array arguments; analysis.moduleEffects says which).
 //       a[i] = v   (a dead) ==> nothing
 // - Tape pairs whose popped value is dead (tape-elision's rule 1), so that
 //   what was pushed may die in the next round.
@@ -31,16 +34,16 @@
 // input; repeats until nothing changes (each round can only remove).
 import type { IrFunction, Stmt, Type } from '../ir/nodes.js';
 import { forEachStmt, mapBlocks, stmtReads, stmtWrites } from '../ir/walk.js';
-import { countStmts, liveness, type Liveness } from './analysis.js';
+import { countStmts, liveness, type Liveness, type PassContext } from './analysis.js';
 import { removeDeadTapePairs } from './tape-elision.js';
 
 const MAX_ROUNDS = 20;
 
-export function deadCode(fn: IrFunction): IrFunction {
+export function deadCode(fn: IrFunction, ctx: PassContext = {}): IrFunction {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const before = countStmts(fn.body);
-    fn = { ...fn, body: sweep(fn.body, liveness(fn)) };
-    fn = removeDeadTapePairs(fn, liveness(fn));
+    fn = { ...fn, body: sweep(fn.body, liveness(fn, { ctx })) };
+    fn = removeDeadTapePairs(fn, liveness(fn, { ctx }));
     if (countStmts(fn.body) === before) break;
   }
   return { ...fn, vars: usedVars(fn) };

@@ -13,9 +13,10 @@ import { copyProp } from './copy-prop.js';
 import { cse } from './cse.js';
 import { deadCode } from './dead-code.js';
 import { tapeElision } from './tape-elision.js';
+import { moduleEffects, type PassContext } from './analysis.js';
 
 export interface Pass {
-  run: (fn: IrFunction) => IrFunction;
+  run: (fn: IrFunction, ctx?: PassContext) => IrFunction;
   description: string;
 }
 
@@ -44,7 +45,7 @@ const MAX_ROUNDS = 6;
 const validating = () => Boolean(process.env.COTANGENT_VALIDATE);
 
 /** Runs the pipeline on one function until it stops changing. */
-export function optimize(fn: IrFunction, module?: IrModule): IrFunction {
+export function optimize(fn: IrFunction, module?: IrModule, ctx: PassContext = module ? moduleEffects(module) : {}): IrFunction {
   let known: Set<string> | undefined;
   if (validating()) {
     if (process.env.COTANGENT_VALIDATE === 'strict') assertValid(fn, 'the stage before optimize', undefined, module);
@@ -52,7 +53,7 @@ export function optimize(fn: IrFunction, module?: IrModule): IrFunction {
   }
   let text = printFunction(fn);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    for (const { pass } of pipeline) fn = runPass(pass, fn, module, known);
+    for (const { pass } of pipeline) fn = runPass(pass, fn, module, known, ctx);
     const next = printFunction(fn);
     if (next === text) break;
     text = next;
@@ -61,14 +62,16 @@ export function optimize(fn: IrFunction, module?: IrModule): IrFunction {
 }
 
 /** Runs one pass by name, validating its output when COTANGENT_VALIDATE is set. */
-export function runPass(name: string, fn: IrFunction, module?: IrModule, known?: ReadonlySet<string>): IrFunction {
+export function runPass(name: string, fn: IrFunction, module?: IrModule, known?: ReadonlySet<string>, ctx: PassContext = module ? moduleEffects(module) : {}): IrFunction {
   const pass = passes[name];
   if (!pass) throw new Error(`internal error: no optimisation pass named \`${name}\``);
-  const out = pass.run(fn);
+  const out = pass.run(fn, ctx);
   if (validating()) assertValid(out, `the ${name} pass`, fn, module, known ?? new Set(validate(fn, module)));
   return out;
 }
 
+/** Optimises every function; what each callee may write is computed once, from the input module. */
 export function optimizeModule(m: IrModule): IrModule {
-  return { ...m, functions: m.functions.map((f) => optimize(f, m)) };
+  const ctx = moduleEffects(m);
+  return { ...m, functions: m.functions.map((f) => optimize(f, m, ctx)) };
 }

@@ -24,11 +24,11 @@
 import type { Atom, IrFunction, Scalar, Stmt, TapeKind, Type } from '../ir/nodes.js';
 import { Namer } from '../ir/names.js';
 import { childBlocks, forEachStmt, mapBlocks, stmtWrites } from '../ir/walk.js';
-import { liveness, type Liveness } from './analysis.js';
+import { liveness, type Liveness, type PassContext } from './analysis.js';
 import { maybeUndefined } from '../ir/validate.js';
 
-export function tapeElision(fn: IrFunction): IrFunction {
-  return localizeLoopFree(forwardUnchanged(removeDeadTapePairs(fn, liveness(fn, { strong: false }))));
+export function tapeElision(fn: IrFunction, ctx: PassContext = {}): IrFunction {
+  return localizeLoopFree(forwardUnchanged(removeDeadTapePairs(fn, liveness(fn, { strong: false, ctx }))));
 }
 
 /** Where a statement sits: for each level, [child block of the enclosing statement, index]. */

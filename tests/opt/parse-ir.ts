@@ -78,7 +78,7 @@ export function parseIr(text: string): IrFunction {
         out.push({ kind: 'while', test, cond, body, update });
         continue;
       }
-      if ((m = /^\[(.*)\] = call (\w+)\((.*)\)$/.exec(l))) { out.push({ kind: 'multi', targets: m[1].split(',').map((s) => s.trim()), callee: m[2], args: args(m[3]) }); continue; }
+      if ((m = /^\[(.*)\] = call (\w+)\((.*)\)$/.exec(l))) { out.push({ kind: 'multi', targets: m[1].split(',').map((s) => s.trim()).filter(Boolean), callee: m[2], args: args(m[3]) }); continue; }
       if ((m = /^(\w+)\[(\S+)\] (\+?=) (\S+)$/.exec(l))) { out.push({ kind: 'store', array: m[1], index: atom(m[2]), value: atom(m[4]), accumulate: m[3] === '+=' }); continue; }
       if ((m = /^(\w+) = (.*)$/.exec(l))) { out.push({ kind: 'assign', target: m[1], expr: expr(m[2]) }); continue; }
       throw new Error(`parseIr: cannot read line ${i + 1}: ${l}`);
@@ -86,6 +86,6 @@ export function parseIr(text: string): IrFunction {
     return out;
   };
   const body = block();
-  const results = head[3].split(',').map((s) => s.trim() as Type);
-  return { name: head[1], params, results, body, vars };
+  const results = head[3].split(',').map((s) => s.trim() as Type).filter(Boolean);
+  return { name: head[1], params, results, body, vars, origin: { kind: 'source' } };
 }
