@@ -15,9 +15,19 @@
 //   (bit-identical up to transcendental rounding); `sum`, `mean`, `dot`,
 //   `logsumexp`, `matvec`, `matmul_nt` and `softmax`'s normaliser add in
 //   two SIMD lanes, so they may differ in the last bits.
+// - Reverse rules without a kernel of their own are compositions:
+//     add/sub/mul/div(a): np_copy / np_neg / np_mul / np_div of dY;
+//     dot: da = np_mul_vs(b, dY), db = np_mul_vs(a, dY);
+//     matvec (A rows×cols): dA = np_outer(dY, x), dx = np_vecmat(dY, A);
+//     matmul (m×k · k×n): dA = np_matmul_nt(dY, B, dA, m, n, k),
+//                         dB = np_matmul_tn(A, dY, dB, k, m, n);
+//     outer(a, b): da = np_matvec(dY, b), db = np_vecmat(a, dY);
+//     transpose: np_transpose of dY; slice/concat: np_copy at offsets.
+//   A number broadcast over an array gets np_sum of the array cotangent.
+//   Reverse mode accumulates into adjoints with np_acc / np_axpy.
 // - Forward (jvp) rules of element-wise maps have diagonal Jacobians, so the
-//   `np_vjp_<op>` kernels serve both directions (t * f'(a)). Cotangents of a
-//   number broadcast over an array are `np_sum` of the array kernel's result.
+//   `np_vjp_<op>` kernels serve both directions (t * f'(a)); bilinear ops
+//   (mul, dot, matvec, matmul, outer) are two forward kernels and an np_acc.
 // - Non-smooth conventions are those of runtime/np-rules.ts: relu'(0) = 0,
 //   abs'(0) = 0, max/min go through the first extreme element, and
 //   maximum/minimum ties go to the first argument.
