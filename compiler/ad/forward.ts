@@ -7,7 +7,7 @@
 import { CompileError } from '../diagnostics.js';
 import { Namer, tangentHint } from '../ir/names.js';
 import { assertNever, f64, v, type Atom, type Expr, type IrFunction, type IrModule, type Stmt, type Type } from '../ir/nodes.js';
-import { exprReads } from '../ir/walk.js';
+import { assignedIn, exprReads } from '../ir/walk.js';
 import { scalarRule } from '../rules/index.js';
 import { activity } from './activity.js';
 import { pruneModule } from './reverse.js';
@@ -91,13 +91,19 @@ class Forward {
     return t;
   }
 
-  /** The tangent of an atom: its tangent variable, or a literal 0 for constants and inactive values. */
+  /**
+   * Scalars whose tangent is known to be exactly zero here (assigned from
+   * constants or inactive values): their terms are dropped, never multiplied by 0.
+   */
+  private zeroT = new Set<string>();
+
+  /** The tangent of an atom: its tangent variable, or a literal 0 for constants, inactive values and known zeros. */
   private tanAtom(a: Atom): Atom {
-    return a.kind === 'var' && this.active.has(a.name) ? v(this.tangent(a.name)) : f64(0);
+    return this.isActive(a) ? v(this.tangent(a.name)) : f64(0);
   }
 
-  private isActive(a: Atom): boolean {
-    return a.kind === 'var' && this.active.has(a.name);
+  private isActive(a: Atom): a is { kind: 'var'; name: string } {
+    return a.kind === 'var' && this.active.has(a.name) && !this.zeroT.has(a.name);
   }
 
   private temp(hint: string, type: Type): string {
@@ -123,9 +129,25 @@ class Forward {
         }
         break;
       }
-      case 'if': out.push({ ...s, then: this.block(s.then), else: this.block(s.else) }); break;
-      case 'for': out.push({ ...s, body: this.block(s.body) }); break;
-      case 'while': out.push({ ...s, test: this.block(s.test), body: this.block(s.body), update: this.block(s.update) }); break;
+      case 'if': {
+        const before = new Set(this.zeroT);
+        const thenB = this.block(s.then);
+        const zThen = this.zeroT;
+        this.zeroT = before;
+        const elseB = this.block(s.else);
+        this.zeroT = new Set([...zThen].filter((x) => this.zeroT.has(x)));
+        out.push({ ...s, then: thenB, else: elseB });
+        break;
+      }
+      case 'for': case 'while': {
+        // Known zeros survive a loop only if the loop never assigns them.
+        const assigned = assignedIn(s.kind === 'for' ? s.body : [...s.test, ...s.body, ...s.update]);
+        for (const x of assigned) this.zeroT.delete(x);
+        if (s.kind === 'for') out.push({ ...s, body: this.block(s.body) });
+        else out.push({ ...s, test: this.block(s.test), body: this.block(s.body), update: this.block(s.update) });
+        for (const x of assigned) this.zeroT.delete(x);
+        break;
+      }
       case 'break': case 'continue': case 'comment': out.push(s); break;
       case 'return': {
         const values = this.keepPrimal ? [...s.values] : [];
@@ -175,6 +197,8 @@ class Forward {
       out.push({ kind: 'assign', target: y, expr: { kind: 'atom', value: v(target) } });
     }
     out.push({ kind: 'assign', target: ty, expr: { kind: 'atom', value: t } });
+    if (t.kind === 'const' && t.value === 0 && this.vars.get(y) === 'f64') this.zeroT.add(y);
+    else this.zeroT.delete(y);
   }
 
   /** The tangent of one operation whose result is `y`. */

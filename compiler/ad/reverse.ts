@@ -366,6 +366,8 @@ class Reverser {
     }
     this.reset(y);
     for (const c of contributions) this.accumulate(c.x, c.value, out, c.negate);
+    // A statement whose operands are all constants contributes nothing: no label either.
+    if (out[out.length - 1]?.kind === 'comment') { out.pop(); this.lastComment = undefined; }
   }
 
   private ruleContributions(name: string, args: Atom[], y: string, dy: string, acc: { x: string; value: Atom; negate?: boolean }[], out: Stmt[]): void {

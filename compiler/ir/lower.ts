@@ -477,7 +477,12 @@ export class Lowerer {
     // The right side runs only when needed (it may read past an array's end otherwise).
     let right!: Atom;
     const rightStmts = this.nested(() => { right = this.cond(node.right, ctx); });
-    if (rightStmts.length === 0) return this.binary(node.operator === '&&' ? '&&' : '||', left, right, hint ?? 'both', node);
+    // Cheap, effect-free right sides (comparisons of values at hand) are evaluated eagerly.
+    const eager = rightStmts.every((x) => x.kind === 'assign' && (x.expr.kind === 'binary' || x.expr.kind === 'unary' || x.expr.kind === 'atom'));
+    if (eager) {
+      this.out.push(...rightStmts);
+      return this.binary(node.operator === '&&' ? '&&' : '||', left, right, hint ?? 'both', node);
+    }
     const t = this.temp(hint ?? (node.operator === '&&' ? 'both' : 'either'), 'bool');
     this.emit({ kind: 'assign', target: t, expr: { kind: 'atom', value: left }, loc: node.loc?.start });
     const set: Stmt = { kind: 'assign', target: t, expr: { kind: 'atom', value: right } };

@@ -1,0 +1,36 @@
+function dspring_dk_c(k, c) {
+  let neg_k;
+  // primal
+  let pos = 1;
+  let vel = 0;
+  for (let step = 0; step < 1000; step++) {
+    neg_k = -k;
+    const acc = neg_k * pos - c * vel;
+    tape.push(pos);
+    pos += 0.01 * vel;
+    tape.push(vel);
+    vel += 0.01 * acc;
+  }
+  // adjoint
+  // grad of: return pos * pos + vel * vel
+  let dvel = vel + vel;
+  let dpos = pos + pos;
+  let dk = 0;
+  let dc = 0;
+  for (let step = 999; step >= 0; step--) {
+    neg_k = -k;
+    vel = tape.pop();
+    // grad of: vel += dt * acc
+    const dvel2_acc = dvel * 0.01;
+    pos = tape.pop();
+    // grad of: pos += dt * vel
+    dvel += dpos * 0.01;
+    // grad of: const acc = -k * pos - c * vel
+    const dprod2 = -dvel2_acc;
+    dc += dprod2 * vel;
+    dvel += dprod2 * c;
+    dpos += dvel2_acc * neg_k;
+    dk -= dvel2_acc * pos;
+  }
+  return [dk, dc];
+}

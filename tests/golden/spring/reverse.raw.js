@@ -1,0 +1,62 @@
+function dspring_dk_c(k, c) {
+  let neg_k, prod, prod2, acc, pos2, vel2;
+  // primal
+  let pos = 1;
+  let vel = 0;
+  const dt = 0.01;
+  for (let step = 0; step < 1000; step++) {
+    neg_k = -k;
+    prod = neg_k * pos;
+    prod2 = c * vel;
+    acc = prod - prod2;
+    pos2 = dt * vel;
+    tape.push(pos);
+    pos += pos2;
+    vel2 = dt * acc;
+    tape.push(vel);
+    vel += vel2;
+    tape.push(prod);
+    tape.push(prod2);
+    tape.push(pos2);
+  }
+  const sum = pos * pos + vel * vel;
+  // adjoint
+  const dsum = 1;
+  // grad of: return pos * pos + vel * vel
+  const dprod3 = dsum;
+  const dprod4 = dsum;
+  let dvel = dprod4 * vel;
+  dvel += dprod4 * vel;
+  let dpos = dprod3 * pos;
+  dpos += dprod3 * pos;
+  let dk = 0;
+  let dc = 0;
+  for (let step = 999; step >= 0; step--) {
+    pos2 = tape.pop();
+    prod2 = tape.pop();
+    prod = tape.pop();
+    neg_k = -k;
+    acc = prod - prod2;
+    vel2 = dt * acc;
+    const vel_out = vel;
+    vel = tape.pop();
+    // grad of: vel += dt * acc
+    const dvel_new = dvel;
+    dvel = dvel_new;
+    const dacc = dvel_new * dt;
+    const pos_out = pos;
+    pos = tape.pop();
+    // grad of: pos += dt * vel
+    const dpos_new = dpos;
+    dpos = dpos_new;
+    dvel += dpos_new * dt;
+    // grad of: const acc = -k * pos - c * vel
+    const dprod = dacc;
+    const dprod2 = -dacc;
+    dc += dprod2 * vel;
+    dvel += dprod2 * c;
+    dpos += dprod * neg_k;
+    dk -= dprod * pos;
+  }
+  return [dk, dc];
+}
