@@ -82,15 +82,18 @@ export function moduleEffects(m: IrModule): PassContext {
 
 /** Arrays a statement (without blocks) may write: a store's array, the arrays a call may write. */
 export function writtenArrays(s: Stmt, fn: IrFunction, ctx: PassContext = {}): string[] {
-  const callWrites = (callee: string, args: Atom[]) => {
-    const known = ctx.writes?.(callee);
-    return args.flatMap((a, i) => (a.kind === 'var' && fn.vars.get(a.name) === 'f64[]' && (!known || known.has(i)) ? [a.name] : []));
-  };
   if (s.kind === 'store') return [s.array];
-  if (s.kind === 'multi') return callWrites(s.callee, s.args);
-  if (s.kind === 'assign' && s.expr.kind === 'call') return callWrites(s.expr.callee, s.expr.args);
-  return [];
+  const call = s.kind === 'multi' ? s : s.kind === 'assign' && s.expr.kind === 'call' ? s.expr : undefined;
+  if (!call) return NONE;
+  const known = ctx.writes?.(call.callee);
+  const out: string[] = [];
+  call.args.forEach((a, i) => {
+    if (a.kind === 'var' && fn.vars.get(a.name) === 'f64[]' && (!known || known.has(i))) out.push(a.name);
+  });
+  return out;
 }
+
+const NONE: string[] = [];
 
 /** Arrays written anywhere in a block. */
 export function writtenIn(body: Stmt[], fn: IrFunction, ctx: PassContext = {}): Set<string> {

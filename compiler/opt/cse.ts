@@ -5,8 +5,10 @@
 //
 // Which operations: binary and unary operators, scalar `Math.*` primitives
 // (deterministic functions of their arguments), `a.length`, and loads
-// `a[i]` while no alias of `a` is stored into in between. Not calls,
+// `a[i]` while no alias of `a` is stored into in between. Not other calls,
 // `np.*` primitives (they may return fresh arrays), `alloc` or `pop`.
+// Calls of module functions that write none of their arguments
+// (analysis.moduleEffects) count as pure: they compute values only.
 // `a + b` and `b + a` are the same for + and * (IEEE addition and
 // multiplication are commutative, NaN included).
 //
@@ -22,7 +24,7 @@ import { printAtom } from '../ir/print.js';
 import { exprReads } from '../ir/walk.js';
 import { aliases, forwardRewrite, writtenArrays, writtenIn, type ForwardVisitor, type PassContext } from './analysis.js';
 
-interface Avail { holder: string; deps: string[]; array?: string }
+interface Avail { holder: string; deps: string[]; arrays: string[] }
 /** Facts: canonical text of an expression → the variable holding its value. */
 type Table = Map<string, Avail>;
 
@@ -34,7 +36,7 @@ export function cse(fn: IrFunction, ctx: PassContext = {}): IrFunction {
       killArrays(table, new Set(writtenArrays(s, fn, ctx).flatMap(alias)));
       if (s.kind === 'multi') { kill(table, new Set(s.targets)); return s; }
       if (s.kind !== 'assign') return s;
-      const k = key(s.expr);
+      const k = key(s.expr, fn, ctx);
       const hit = k !== undefined ? table.get(k) : undefined;
       let out = s;
       // t = e  (after h = e) ==> t = h
@@ -44,7 +46,9 @@ export function cse(fn: IrFunction, ctx: PassContext = {}): IrFunction {
       kill(table, new Set([s.target]));
       const reads = exprReads(s.expr);
       if (k !== undefined && !reads.includes(s.target) && out === s) {
-        table.set(k, { holder: s.target, deps: [s.target, ...reads], array: s.expr.kind === 'load' ? s.expr.array : undefined });
+        // A load, or a call given arrays, also depends on the arrays' contents.
+        const arrays = s.expr.kind === 'load' ? [s.expr.array] : s.expr.kind === 'call' ? reads.filter((n) => fn.vars.get(n) === 'f64[]') : [];
+        table.set(k, { holder: s.target, deps: [s.target, ...reads], arrays });
       }
       return out;
     },
@@ -64,13 +68,13 @@ function kill(table: Table, names: ReadonlySet<string>): void {
 }
 
 function killArrays(table: Table, arrays: ReadonlySet<string>): void {
-  for (const [k, a] of table) if (a.array !== undefined && arrays.has(a.array)) table.delete(k);
+  for (const [k, a] of table) if (a.arrays.some((n) => arrays.has(n))) table.delete(k);
 }
 
 const COMMUTATIVE = new Set(['+', '*', '==', '!=', '&&', '||']);
 
 /** Canonical text of a reusable expression; undefined if it must not be reused. */
-export function key(e: Expr): string | undefined {
+export function key(e: Expr, fn?: IrFunction, ctx: PassContext = {}): string | undefined {
   const p = (a: Atom) => printAtom(a);
   switch (e.kind) {
     case 'binary': {
@@ -82,6 +86,8 @@ export function key(e: Expr): string | undefined {
     case 'prim': return e.name.startsWith('Math.') ? `${e.name}(${e.args.map(p).join(', ')})` : undefined;
     case 'load': return `${e.array}[${p(e.index)}]`;
     case 'length': return `${e.array}.length`;
+    // A call of a module function known to write none of its arguments is a pure function of them.
+    case 'call': return fn && ctx.writes?.(e.callee)?.size === 0 ? `call ${e.callee}(${e.args.map(p).join(', ')})` : undefined;
     default: return undefined;
   }
 }

@@ -23,6 +23,8 @@ export interface RunOptions {
   maxSteps?: number;
   /** Let a read of a never-assigned variable give `undefined`, as emitted JS does (for known producer bugs). */
   lenientReads?: boolean;
+  /** Filled with what the run did: values pushed on the tapes, statements executed. */
+  stats?: { pushes: number; steps: number };
 }
 
 export function runModule(m: IrModule, args: Value[], opts: RunOptions = {}): Value | Value[] {
@@ -31,11 +33,13 @@ export function runModule(m: IrModule, args: Value[], opts: RunOptions = {}): Va
   const entry = fns.get(m.entry);
   if (!entry) throw new InterpError(`no entry function ${m.entry}`);
   const copy = args.map((a) => (a instanceof Float64Array ? a.slice() : a));
-  const out = call(entry, copy, fns, budget, !!opts.lenientReads);
+  const start = budget.steps;
+  const out = call(entry, copy, fns, budget, !!opts.lenientReads, opts.stats);
+  if (opts.stats) opts.stats.steps += start - budget.steps;
   return out.length === 1 ? out[0] : out;
 }
 
-function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budget: { steps: number }, lenient = false): Value[] {
+function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budget: { steps: number }, lenient = false, stats?: { pushes: number }): Value[] {
   const env = new Map<string, Value>();
   fn.params.forEach((p, i) => env.set(p.name, args[i]));
   const tapes: Record<'f64' | 'i32', Tape> = { f64: { values: [], slots: [] }, i32: { values: [], slots: [] } };
@@ -66,7 +70,7 @@ function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budge
       case 'call': {
         const callee = fns.get(e.callee);
         if (!callee) throw new InterpError(`unknown function ${e.callee}`);
-        return call(callee, e.args.map(atom), fns, budget, lenient)[0];
+        return call(callee, e.args.map(atom), fns, budget, lenient, stats)[0];
       }
       case 'load': {
         const a = arr(e.array), i = numA(e.index);
@@ -101,7 +105,7 @@ function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budge
       case 'multi': {
         const callee = fns.get(s.callee);
         if (!callee) throw new InterpError(`unknown function ${s.callee}`);
-        const rs = call(callee, s.args.map(atom), fns, budget, lenient);
+        const rs = call(callee, s.args.map(atom), fns, budget, lenient, stats);
         s.targets.forEach((t, i) => env.set(t, rs[i]));
         return undefined;
       }
@@ -144,6 +148,7 @@ function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budge
       case 'push': {
         const t = tapes[s.tape];
         t.values.push(atom(s.value));
+        if (stats) stats.pushes++;
         t.slots.push(s.slot);
         return undefined;
       }
