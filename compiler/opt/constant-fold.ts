@@ -57,6 +57,9 @@ const num = (a: Atom, value: number) => a.kind === 'const' && a.type !== 'bool' 
 const isZero = (a: Atom) => a.kind === 'const' && a.type !== 'bool' && a.value === 0;
 const atom = (value: Atom): Expr => ({ kind: 'atom', value });
 const constOf = (value: number, type: Scalar): Expr => atom({ kind: 'const', value, type });
+/** A negative literal other than -0 and NaN, whose negation is exact. */
+const negative = (a: Atom): a is Const => a.kind === 'const' && a.type !== 'bool' && a.value < 0 && (a.type !== 'i32' || a.value !== -2147483648);
+const negated = (c: Const): Const => ({ ...c, value: -c.value });
 const isI32 = (v: number) => Number.isInteger(v) && v === (v | 0) && !Object.is(v, -0);
 
 /** Folds one expression whose result goes into a variable of type T. */
@@ -124,10 +127,12 @@ function foldBinary(
       return e;
     case '-':
       if ((num(r, 0) || (isZero(r) && int(l))) && fits(l)) return atom(l); // x - 0 ==> x   (i - (-0) ==> i on integers)
+      if (negative(r)) return { ...e, op: '+', right: negated(r) }; // x - (-c) ==> x + c   (IEEE defines x - y as x + (-y))
       return e;
     case '+':
       if ((num(r, -0) || (isZero(r) && int(l))) && fits(l)) return atom(l); // x + (-0) ==> x   (i + 0 ==> i on integers)
       if ((num(l, -0) || (isZero(l) && int(r))) && fits(r)) return atom(r); // (-0) + x ==> x   (0 + i ==> i on integers)
+      if (negative(r)) return { ...e, op: '-', right: negated(r) }; // x + (-c) ==> x - c   (reads better; the same operation)
       return e;
     case '**':
       return powIdentity(e, l, r, typeOf, fits); // x ** 1 ==> x;  x ** 2 ==> x * x

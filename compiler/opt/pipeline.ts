@@ -44,8 +44,13 @@ const MAX_ROUNDS = 6;
 
 const validating = () => Boolean(process.env.COTANGENT_VALIDATE);
 
+export interface OptimizeOptions {
+  /** Called after every pass (the CLI's `--passes` dump): the pass, the round (from 1) and the function after it. */
+  trace?: (pass: string, round: number, fn: IrFunction) => void;
+}
+
 /** Runs the pipeline on one function until it stops changing. */
-export function optimize(fn: IrFunction, module?: IrModule, ctx: PassContext = module ? moduleEffects(module) : {}): IrFunction {
+export function optimize(fn: IrFunction, module?: IrModule, ctx: PassContext = module ? moduleEffects(module) : {}, opts: OptimizeOptions = {}): IrFunction {
   let known: Set<string> | undefined;
   if (validating()) {
     if (process.env.COTANGENT_VALIDATE === 'strict') assertValid(fn, 'the stage before optimize', undefined, module);
@@ -53,7 +58,10 @@ export function optimize(fn: IrFunction, module?: IrModule, ctx: PassContext = m
   }
   let text = printFunction(fn);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    for (const { pass } of pipeline) fn = runPass(pass, fn, module, known, ctx);
+    for (const { pass } of pipeline) {
+      fn = runPass(pass, fn, module, known, ctx);
+      opts.trace?.(pass, round + 1, fn);
+    }
     const next = printFunction(fn);
     if (next === text) break;
     text = next;
@@ -71,7 +79,7 @@ export function runPass(name: string, fn: IrFunction, module?: IrModule, known?:
 }
 
 /** Optimises every function; what each callee may write is computed once, from the input module. */
-export function optimizeModule(m: IrModule): IrModule {
+export function optimizeModule(m: IrModule, opts: OptimizeOptions = {}): IrModule {
   const ctx = moduleEffects(m);
-  return { ...m, functions: m.functions.map((f) => optimize(f, m, ctx)) };
+  return { ...m, functions: m.functions.map((f) => optimize(f, m, ctx, opts)) };
 }
