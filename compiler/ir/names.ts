@@ -48,7 +48,7 @@ export class Namer {
 function sanitize(hint: string): string {
   let s = hint.replace(/[^A-Za-z0-9_$]/g, '_').replace(/_+/g, '_').replace(/^_+|_+$/g, '');
   if (s === '' || /^\d/.test(s)) s = 't' + s;
-  return s.length > 24 ? s.slice(0, 24) : s;
+  return s.length > 48 ? s.slice(0, 48) : s;
 }
 
 /** The adjoint of `x` is `dx`; of `x_i`, `dx_i`. */
