@@ -7,7 +7,8 @@
 // (parameters are defined on entry; a loop body may not rely on its own
 // earlier iterations); every name is in fn.vars and its uses agree with its
 // type; literals are well formed; `break`/`continue` sit inside loops;
-// returns have the function's arity; every `pop` has a `push` of the same
+// returns have the function's arity; a counted loop's index and bounds
+// are not assigned in its body; every `pop` has a `push` of the same
 // slot and tape kind.
 import { assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Stmt, type Type } from './nodes.js';
 import { printFunction } from './print.js';
@@ -166,8 +167,12 @@ export function validate(fn: IrFunction, module?: IrModule, hooks: { undefinedRe
         read(s.start, d, where); read(s.end, d, where);
         want(s.start, numeric, 'the start', where); want(s.end, numeric, 'the bound', where);
         if (fn.vars.get(s.index) !== 'i32') bad(`the loop index \`${s.index}\` has type ${fn.vars.get(s.index)}`);
+        const changed = assignedIn(s.body);
+        for (const a of [s.start, s.end, { kind: 'var', name: s.index } as Atom]) {
+          if (a.kind === 'var' && changed.has(a.name)) bad(`\`${a.name}\` is assigned in the body of ${where}, which it controls`);
+        }
         const inner = d && d.clone();
-        inner?.forget(assignedIn(s.body));
+        inner?.forget(changed);
         define(inner, [s.index]);
         block(s.body, inner, true);
         return d;

@@ -262,10 +262,12 @@ function forwardStmt<S>(s: Stmt, state: S, v: ForwardVisitor<S>): Stmt | undefin
       return { ...s, cond, then: thenB, else: elseB };
     }
     case 'for': {
-      const start = v.atom(s.start, state);
-      const end = v.atom(s.end, state);
       const names = assignedIn(s.body);
       names.add(s.index);
+      // The bounds must stay unassigned in the body (emitters may re-read the end each iteration).
+      const bound = (a: Atom) => { const b = v.atom(a, state); return b.kind === 'var' && names.has(b.name) ? a : b; };
+      const start = bound(s.start);
+      const end = bound(s.end);
       v.kill(state, names, storedIn(s.body));
       const body = forwardRewrite(s.body, v.clone(state), v);
       return { ...s, start, end, body };

@@ -43,7 +43,7 @@ export function deadCode(fn: IrFunction, ctx: PassContext = {}): IrFunction {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const before = countStmts(fn.body);
     fn = { ...fn, body: sweep(fn.body, liveness(fn, { ctx })) };
-    fn = removeDeadTapePairs(fn, liveness(fn, { ctx }));
+    fn = removeDeadTapePairs(fn, liveness(fn, { ctx })); // push #k x … y = pop #k (y dead) ==> nothing
     if (countStmts(fn.body) === before) break;
   }
   return { ...fn, vars: usedVars(fn) };
@@ -52,15 +52,15 @@ export function deadCode(fn: IrFunction, ctx: PassContext = {}): IrFunction {
 function sweep(body: Stmt[], live: Liveness): Stmt[] {
   const out: Stmt[] = [];
   for (const s0 of body) {
-    if (live.isDead(s0)) continue;
+    if (live.isDead(s0)) continue; // t = e (t dead) ==> nothing;  a[i] = v (a dead) ==> nothing
     let s = mapBlocks(s0, (b) => sweep(b, live));
     // loop { ...; continue } ==> loop { ... }
     if (s.kind === 'for') s = { ...s, body: dropTrailingContinue(s.body) };
     if (s.kind === 'while') s = { ...s, body: dropTrailingContinue(s.body) };
-    if (s.kind === 'if' && !s.then.length && !s.else.length) continue;
-    if (s.kind === 'for' && !s.body.length) continue;
+    if (s.kind === 'if' && !s.then.length && !s.else.length) continue; // if c {} ==> nothing
+    if (s.kind === 'for' && !s.body.length) continue; // for i = a; i < b {} ==> nothing
     out.push(s);
-    if (s.kind === 'break' || s.kind === 'continue' || s.kind === 'return') break;
+    if (s.kind === 'break' || s.kind === 'continue' || s.kind === 'return') break; // return x; s ==> return x
   }
   return dropEmptyLabels(out);
 }

@@ -92,6 +92,15 @@ const invalid: [string, string, RegExp][] = [
       locals
       return a, a
     }`, /returns 2 values; the function has 1 results/],
+  ['a counted loop whose bound changes in its body', `
+    function f(a: f64, n: i32) -> f64 {
+      locals m: i32, i: i32
+      m = n
+      for i = 0i; i < m; ++ {
+        m = m - 1i
+      }
+      return a
+    }`, /`m` is assigned in the body of `for i`, which it controls/],
   ['storing into an argument', `
     function f(x: f64[], a: f64) -> f64 {
       locals

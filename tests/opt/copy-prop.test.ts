@@ -40,6 +40,19 @@ const cases: Record<string, Function | string> = {
     while (v > lim) v = v / 2;
     return v;
   },
+  // n is a copy of m, but m changes in the loop: the bound stays n.
+  loop_bound: `
+    function loop_bound(x: f64[], a: f64) -> f64 {
+      locals m: i32, n: i32, i: i32, s: f64
+      m = x.length
+      n = m
+      s = a
+      for i = 0i; i < n; ++ {
+        s = s * 2.0
+        m = m - 1i
+      }
+      return s
+    }`,
   self_copy: `
     function self_copy(a: f64) -> f64 {
       locals t: f64, u: f64
