@@ -5,6 +5,7 @@ import type { IrModule, Param } from '../compiler/ir/nodes.js';
 import * as np from './np.js';
 import { checkArgs } from './check.js';
 import { findFunction, parseModuleSource, type ParsedFunction } from '../compiler/parse/source.js';
+import { CUSTOM, type CustomRule } from '../compiler/ir/program.js';
 import { Tape } from './tape.js';
 
 export { CompileError } from '../compiler/diagnostics.js';
@@ -128,7 +129,35 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
   return call as unknown as Derivative;
 }
 
-const deriveOpts = (opts: Options) => ({ scope: opts.scope, npModule: np as unknown as Record<string, unknown>, arrayPrims: new Set<string>() });
+const deriveOpts = (opts: Options) => ({ scope: opts.scope, npModule: np as unknown as Record<string, unknown>, arrayPrims: new Set<string>(), hookFunction: adjointHook });
+
+/**
+ * Gives `f` a derivative of your own: `partials[i](...args, out)` is ∂f/∂argᵢ.
+ * cotangent calls it instead of differentiating `f`'s body (for numerically
+ * better or cheaper derivatives), in both modes. The partials are written in
+ * the same language as `f`, so they are differentiated again for hvp and
+ * compile to WebAssembly. Pass the result in `scope` under the name `f` is
+ * called by; calling it directly calls `f`.
+ */
+export function withDerivative<F extends (...args: number[]) => number>(f: F, rule: { partials: ((...args: number[]) => number)[] }): F {
+  if (rule.partials.length !== f.length) {
+    throw new TypeError(`withDerivative(${f.name || 'f'}): ${f.length} partials needed (one per parameter), got ${rule.partials.length}`);
+  }
+  const wrapped = ((...args: number[]) => f(...args)) as F;
+  Object.defineProperty(wrapped, CUSTOM, { value: { primal: f, partials: rule.partials } satisfies CustomRule });
+  Object.defineProperty(wrapped, 'name', { value: f.name });
+  return wrapped;
+}
+
+/**
+ * Gradient surgery: inside a differentiated function, `adjointHook(x, h)` is
+ * `x`, but on the way back the adjoint of `x` becomes `h(dx, x)` — to clip,
+ * scale or zero a gradient. `h` is a function of the same language, passed
+ * in `scope` (as is `adjointHook` itself).
+ */
+export function adjointHook(x: number, _hook: (dx: number, x: number) => number): number {
+  return x;
+}
 
 /**
  * Reverse mode: `grad(f)(...args)` is the gradient of scalar-valued `f` with

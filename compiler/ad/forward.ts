@@ -33,13 +33,13 @@ export function forwardModule(mod: IrModule, opts: ForwardOptions): IrModule {
     if (name) return name;
     name = namer.fresh(`jvp_${callee}`);
     jvps.set(key, name);
-    out.push(new Forward(byName.get(callee)!, active, name, true, false, jvpOf).run());
+    out.push(new Forward(byName.get(callee)!, active, name, true, false, jvpOf, byName).run());
     return name;
   };
   const entry = byName.get(mod.entry)!;
   const active = entry.params.map((_, i) => opts.wrt.includes(i));
   const name = namer.fresh(opts.name ?? `jvp_${entry.name}`);
-  const fwd = new Forward(entry, active, name, !!opts.preserveResult, true, jvpOf).run();
+  const fwd = new Forward(entry, active, name, !!opts.preserveResult, true, jvpOf, byName).run();
   const helpers = mod.functions.filter((f) => f.name !== mod.entry);
   return pruneModule({ functions: [...helpers, ...out, fwd], entry: name });
 }
@@ -52,7 +52,8 @@ class Forward {
 
   constructor(private readonly fn: IrFunction, private readonly activeParams: boolean[], private readonly name: string,
     private readonly keepPrimal: boolean, private readonly isEntry: boolean,
-    private readonly jvpOf: (callee: string, active: boolean[]) => string) {
+    private readonly jvpOf: (callee: string, active: boolean[]) => string,
+    private readonly functions: ReadonlyMap<string, IrFunction>) {
     this.namer = new Namer(fn.vars.keys());
     this.vars = new Map(fn.vars);
   }
@@ -265,6 +266,27 @@ class Forward {
     const e = s.expr as Extract<Expr, { kind: 'call' }>;
     const act = e.args.map((a) => this.isActive(a));
     if (!act.some(Boolean)) { out.push(s, { kind: 'assign', target: this.tangent(s.target), expr: { kind: 'atom', value: f64(0) } }); return; }
+    const custom = this.functions.get(e.callee)?.custom;
+    if (custom) {
+      // A user-supplied derivative: ty = Σ partialᵢ(args…, y) · targᵢ.
+      out.push(s);
+      let acc: Atom | undefined;
+      e.args.forEach((a, i) => {
+        if (!act[i]) return;
+        const p = this.temp(`${e.callee}_d${(a as { name: string }).name}`, 'f64');
+        out.push({ kind: 'assign', target: p, expr: { kind: 'call', callee: custom.partials[i], args: [...e.args, v(s.target)] } });
+        const term = this.temp('t_term', 'f64');
+        out.push({ kind: 'assign', target: term, expr: { kind: 'binary', op: '*', left: v(p), right: this.tanAtom(a) } });
+        if (acc) {
+          const sum = this.temp('t_sum', 'f64');
+          out.push({ kind: 'assign', target: sum, expr: { kind: 'binary', op: '+', left: acc, right: v(term) } });
+          acc = v(sum);
+        } else acc = v(term);
+      });
+      out.push({ kind: 'assign', target: this.tangent(s.target), expr: { kind: 'atom', value: acc! } });
+      this.zeroT.delete(s.target);
+      return;
+    }
     const callee = this.jvpOf(e.callee, act);
     const tans = e.args.filter((_, i) => act[i]).map((a) => this.tanAtom(a));
     out.push({ kind: 'multi', targets: [s.target, this.tangent(s.target)], callee, args: [...e.args, ...tans], loc: s.loc });

@@ -48,14 +48,14 @@ export function reverseModule(mod: IrModule, opts: ReverseOptions): IrModule {
     name = namer.fresh(`vjp_${callee}`);
     vjps.set(key, name);
     const fn = byName.get(callee)!;
-    out.push(new Reverser(fn, active, { kind: 'vjp', name }, vjpOf).run());
+    out.push(new Reverser(fn, active, { kind: 'vjp', name }, vjpOf, byName).run());
     return name;
   };
   const entry = byName.get(mod.entry)!;
   const active = entry.params.map((_, i) => opts.wrt.includes(i));
   if (entry.results[0] !== 'f64') throw new CompileError('CT1201', { name: entry.name, got: 'a Float64Array' });
   const name = namer.fresh(`d${entry.name}_d${opts.wrt.map((i) => entry.params[i].name).join('_')}`);
-  const grad = new Reverser(entry, active, { kind: 'grad', name, wrt: opts.wrt, preserveResult: !!opts.preserveResult }, vjpOf).run();
+  const grad = new Reverser(entry, active, { kind: 'grad', name, wrt: opts.wrt, preserveResult: !!opts.preserveResult }, vjpOf, byName).run();
   // Primal sweeps still call the user's helpers themselves.
   const helpers = mod.functions.filter((f) => f.name !== mod.entry);
   return pruneModule({ functions: [...helpers, ...out, grad], entry: name });
@@ -95,7 +95,8 @@ class Reverser {
   private loopDepth = 0;
 
   constructor(fn: IrFunction, private readonly activeParams: boolean[], private readonly mode: Mode,
-    private readonly vjpOf: (callee: string, active: boolean[]) => string) {
+    private readonly vjpOf: (callee: string, active: boolean[]) => string,
+    private readonly functions: ReadonlyMap<string, IrFunction>) {
     this.namer = new Namer(fn.vars.keys());
     const normalized = normalizeExits(fn, this.namer);
     this.fn = { ...normalized, body: mergeUpdates(normalized.body) };
@@ -349,7 +350,15 @@ class Reverser {
     const contributions: { x: string; value: Atom; negate?: boolean }[] = [];
     const e = s.expr;
     switch (e.kind) {
-      case 'atom': if (this.isActive(e.value)) contributions.push({ x: e.value.name, value: v(dy) }); break;
+      case 'atom':
+        if (!this.isActive(e.value)) break;
+        if (s.hook) {
+          // Gradient surgery: the adjoint passes through the user's hook.
+          const t = this.temp(`${dy}_hooked`, 'f64');
+          out.push({ kind: 'assign', target: t, expr: { kind: 'call', callee: s.hook, args: [v(dy), e.value] } });
+          contributions.push({ x: e.value.name, value: v(t) });
+        } else contributions.push({ x: e.value.name, value: v(dy) });
+        break;
       case 'unary':
         if (e.op === 'neg' && this.isActive(e.arg)) contributions.push({ x: e.arg.name, value: v(dy), negate: true });
         break;
@@ -360,7 +369,7 @@ class Reverser {
           out.push({ kind: 'store', array: this.adjName(e.array), index: e.index, value: v(dy), accumulate: true });
         }
         break;
-      case 'call': this.callContributions(e, dy, contributions, out); break;
+      case 'call': this.callContributions(e, outName, dy, contributions, out); break;
       case 'length': case 'alloc': case 'pop': break;
       default: assertNever(e, 'expression');
     }
@@ -411,9 +420,22 @@ class Reverser {
     return env;
   }
 
-  private callContributions(e: Extract<Expr, { kind: 'call' }>, dy: string, acc: { x: string; value: Atom }[], out: Stmt[]): void {
+  private callContributions(e: Extract<Expr, { kind: 'call' }>, y: string, dy: string, acc: { x: string; value: Atom }[], out: Stmt[]): void {
     const activeArgs = e.args.map((a) => this.isActive(a));
     if (!activeArgs.some(Boolean)) return;
+    const custom = this.functions.get(e.callee)?.custom;
+    if (custom) {
+      // A user-supplied derivative: dargᵢ += dy * partialᵢ(args…, out).
+      e.args.forEach((a, i) => {
+        if (!activeArgs[i]) return;
+        const p = this.temp(`${e.callee}_d${(a as { name: string }).name}`, 'f64');
+        out.push({ kind: 'assign', target: p, expr: { kind: 'call', callee: custom.partials[i], args: [...e.args, v(y)] } });
+        const t = this.temp(`${dy}_${(a as { name: string }).name}`, 'f64');
+        out.push({ kind: 'assign', target: t, expr: { kind: 'binary', op: '*', left: v(dy), right: v(p) } });
+        acc.push({ x: (a as { name: string }).name, value: v(t) });
+      });
+      return;
+    }
     const vjp = this.vjpOf(e.callee, activeArgs);
     const arrayAdjs: Atom[] = [];
     const scalarTargets: string[] = [];

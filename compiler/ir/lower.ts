@@ -12,6 +12,7 @@ import { bool, f64, v, type Atom, type BinaryOp, type Expr, type IrFunction, typ
 /** What a free identifier of the user's function refers to. */
 export type Resolved =
   | { kind: 'function'; fn: ParsedFunction }
+  | { kind: 'hook' }
   | { kind: 'prim'; name: string }
   | { kind: 'constant'; value: number }
   | { kind: 'namespace'; prefix: 'Math' | 'np' };
@@ -560,6 +561,7 @@ export class Lowerer {
       if (!r) this.fail('CT1102', { name: callee.name }, callee);
       if (r.kind === 'prim') prim = r.name;
       else if (r.kind === 'function') fn = r.fn;
+      else if (r.kind === 'hook') return this.hook(node, ctx, hint);
       else this.fail('CT1103', { name: callee.name }, callee);
     } else {
       this.fail('CT1103', { name: this.text(callee) }, callee);
@@ -570,6 +572,23 @@ export class Lowerer {
     const irCallee = this.env.calleeName(fn!);
     this.callees.set(irCallee, fn!);
     return this.define(hint ?? irCallee, 'num', { kind: 'call', callee: irCallee, args }, node);
+  }
+
+  /** `adjointHook(x, h)`: the value x, whose adjoint passes through h(dx, x) on the way back. */
+  private hook(node: t.CallExpression, ctx: Ctx, hint?: string): Atom {
+    const [value, fnArg] = node.arguments;
+    if (node.arguments.length !== 2 || fnArg.type !== 'Identifier') {
+      this.unsupported(node, 'this use of adjointHook', 'write adjointHook(value, hookFunction) with a function from `scope`');
+    }
+    const r = this.env.resolve(fnArg.name);
+    if (r?.kind !== 'function') this.fail('CT1103', { name: fnArg.name }, fnArg);
+    const x = this.expr(value as t.Expression, ctx);
+    if (this.kindOf(x) !== 'num') this.unsupported(value, 'an adjoint hook on a non-number', 'hook a scalar value');
+    const callee = this.env.calleeName(r.fn);
+    this.callees.set(callee, r.fn);
+    const t = this.temp(hint ?? 'hooked', 'num');
+    this.emit({ kind: 'assign', target: t, expr: { kind: 'atom', value: x }, loc: node.loc?.start, hook: callee });
+    return v(t);
   }
 
   private primCall(name: string, args: Atom[], node: t.CallExpression, hint?: string): Atom {

@@ -42,9 +42,11 @@ export type TapeKind = 'f64' | 'i32';
 export type Stmt =
   /**
    * `target = expr`. The first assignment of a name declares it. `src` is the
-   * user's statement it came from (for `// grad of:` comments).
+   * user's statement it came from (for `// grad of:` comments). `hook` (on a
+   * copy `y = x` only) names a function the adjoint passes through on its way
+   * back: `dx += hook(dy, x)` (gradient surgery, `adjointHook`).
    */
-  | { kind: 'assign'; target: string; expr: Expr; loc?: Loc; src?: string }
+  | { kind: 'assign'; target: string; expr: Expr; loc?: Loc; src?: string; hook?: string }
   /** Several results from one call (`[a, b] = g(...)`). */
   | { kind: 'multi'; targets: string[]; callee: string; args: Atom[]; loc?: Loc }
   /** `array[index] = value` or `array[index] += value`. */
@@ -78,6 +80,8 @@ export interface IrFunction {
   body: Stmt[];
   /** Every variable of the function (parameters included) and its type. */
   vars: Map<string, Type>;
+  /** A user-supplied derivative: IR names of the functions giving ∂out/∂paramᵢ from (params…, out). */
+  custom?: { partials: string[] };
   /** Names that came from the user (or are adjoints/tangents of those): kept visible by the emitters. */
   named?: Set<string>;
   /** What this function was made from, for comments and diagnostics. */

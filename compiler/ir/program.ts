@@ -18,7 +18,13 @@ export interface ProgramOptions {
   arrayPrims?: ReadonlySet<string>;
   /** Indices of the entry's parameters that will be differentiated. */
   wrt?: number[];
+  /** The runtime's `adjointHook` marker, recognised by identity. */
+  hookFunction?: unknown;
 }
+
+/** Where `withDerivative` keeps a user-supplied rule on the function it returns. */
+export const CUSTOM = Symbol.for('cotangent.customDerivative');
+export interface CustomRule { primal: Function; partials: Function[] }
 
 export interface Program {
   module: IrModule;
@@ -75,6 +81,16 @@ function lowerOnce(entry: ParsedFunction, opts: ProgramOptions, hints: Map<Parse
     if (typeof value === 'function') {
       const np = npByValue.get(value);
       if (np) return { kind: 'prim', name: `np.${np}` };
+      if (value === opts.hookFunction) return { kind: 'hook' };
+      const custom = (value as { [CUSTOM]?: CustomRule })[CUSTOM];
+      if (custom) {
+        let f = byValue.get(value);
+        if (!f) {
+          f = { ...parseFunctionValue(custom.primal, name), custom: { partials: custom.partials.map((p, i) => parseFunctionValue(p, `${name}_partial${i}`)) } };
+          byValue.set(value, f);
+        }
+        return { kind: 'function', fn: f };
+      }
       let f = byValue.get(value);
       if (!f) { f = parseFunctionValue(value as Function, name); byValue.set(value, f); }
       return { kind: 'function', fn: f };
@@ -110,6 +126,10 @@ function lowerOnce(entry: ParsedFunction, opts: ProgramOptions, hints: Map<Parse
     parsed.set(name, pf);
     lowered.set(name, { lw, fn, kinds });
     for (const callee of lw.callees.values()) visit(callee, { fn: pf });
+    if (pf.custom) {
+      fn.custom = { partials: pf.custom.partials.map((p) => calleeName(p)) };
+      for (const p of pf.custom.partials) visit(p, { fn: pf });
+    }
     state.set(name, 'done');
     order.push(name);
   };

@@ -11,6 +11,13 @@ export interface ParsedFunction {
   source: SourceText;
   /** For module input: the module's other top-level functions and its imports. */
   module?: ParsedModule;
+  /**
+   * A derivative the user supplied (`withDerivative`): one function per
+   * argument giving ∂f/∂argᵢ from (args…, out). Used instead of
+   * differentiating the body; written in the same language, so it is itself
+   * differentiable (hvp) and compiles to Wasm.
+   */
+  custom?: { partials: ParsedFunction[] };
 }
 
 export interface ParsedModule {
