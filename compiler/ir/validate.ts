@@ -41,171 +41,208 @@ const numeric = (t: Type | undefined) => t === 'f64' || t === 'i32';
 const ARITH = new Set(['+', '-', '*', '/', '%', '**']);
 const ORDER = new Set(['<', '<=', '>', '>=']);
 
+type Got = Type | 'any' | 'numeric' | 'i32-or-bool';
+
 /** The problems found in a function; empty if it is valid. */
-export function validate(fn: IrFunction, module?: IrModule, hooks: { undefinedRead?: (name: string) => void } = {}): string[] {
-  const problems: string[] = [];
-  const bad = (msg: string) => problems.push(msg);
-  const typeOf = (a: Atom): Type | undefined => {
-    if (a.kind === 'const') return a.type;
-    const t = fn.vars.get(a.name);
-    if (!t) bad(`\`${a.name}\` is not declared in vars`);
-    return t;
-  };
-  for (const p of fn.params) if (fn.vars.get(p.name) !== p.type) bad(`parameter \`${p.name}\` has type ${p.type} but vars says ${fn.vars.get(p.name)}`);
+export function validate(fn: IrFunction, module?: IrModule, hooks: Hooks = {}): string[] {
+  return new Validator(fn, module, hooks).run();
+}
 
-  const checkConst = (a: Atom) => {
-    if (a.kind !== 'const') return;
-    if (a.type === 'i32' && !(Number.isInteger(a.value) && a.value === (a.value | 0))) bad(`the i32 literal ${a.value} is not a 32-bit integer`);
-    if (a.type === 'bool' && a.value !== 0 && a.value !== 1) bad(`the bool literal ${a.value} is not 0 or 1`);
-    if (!['f64', 'i32', 'bool'].includes(a.type)) bad(`a literal has no scalar type`);
-  };
-  const read = (a: Atom, d: Defined, where: string) => {
-    checkConst(a);
-    if (a.kind === 'var' && d && !d.has(a.name)) {
-      bad(`\`${a.name}\` is read in ${where} before it is defined on every path`);
-      hooks.undefinedRead?.(a.name);
+interface Hooks { undefinedRead?: (name: string) => void }
+
+class Validator {
+  readonly problems: string[] = [];
+  constructor(readonly fn: IrFunction, readonly module: IrModule | undefined, readonly hooks: Hooks) {}
+
+  run(): string[] {
+    const { fn } = this;
+    for (const p of fn.params) {
+      if (fn.vars.get(p.name) !== p.type) this.bad(`parameter \`${p.name}\` has type ${p.type} but vars says ${fn.vars.get(p.name)}`);
     }
-  };
-  const readArray = (name: string, d: Defined, where: string) => {
-    if (fn.vars.get(name) !== 'f64[]') bad(`\`${name}\` is used as an array in ${where} but has type ${fn.vars.get(name)}`);
-    read({ kind: 'var', name }, d, where);
-  };
-  const want = (a: Atom, ok: (t: Type | undefined) => boolean, what: string, where: string) => {
-    const t = typeOf(a);
-    if (!ok(t)) bad(`${what} in ${where} has type ${t}`);
-  };
+    this.block(fn.body, new Defs(new Set(fn.params.map((p) => p.name))), false);
+    checkTape(fn, (m) => this.bad(m));
+    return this.problems;
+  }
 
-  const exprType = (e: Expr, d: Defined, where: string): Type | 'any' | 'numeric' | 'i32-or-bool' => {
-    for (const a of exprAtomsOf(e)) read(a, d, where);
+  bad(msg: string): void { this.problems.push(msg); }
+
+  typeOf(a: Atom): Type | undefined {
+    if (a.kind === 'const') return a.type;
+    const t = this.fn.vars.get(a.name);
+    if (!t) this.bad(`\`${a.name}\` is not declared in vars`);
+    return t;
+  }
+
+  checkConst(a: Atom): void {
+    if (a.kind !== 'const') return;
+    if (a.type === 'i32' && !(Number.isInteger(a.value) && a.value === (a.value | 0))) this.bad(`the i32 literal ${a.value} is not a 32-bit integer`);
+    if (a.type === 'bool' && a.value !== 0 && a.value !== 1) this.bad(`the bool literal ${a.value} is not 0 or 1`);
+    if (!['f64', 'i32', 'bool'].includes(a.type)) this.bad('a literal has no scalar type');
+  }
+
+  read(a: Atom, d: Defined, where: string): void {
+    this.checkConst(a);
+    if (a.kind === 'var' && d && !d.has(a.name)) {
+      this.bad(`\`${a.name}\` is read in ${where} before it is defined on every path`);
+      this.hooks.undefinedRead?.(a.name);
+    }
+  }
+
+  readArray(name: string, d: Defined, where: string): void {
+    const t = this.fn.vars.get(name);
+    if (t !== 'f64[]') this.bad(`\`${name}\` is used as an array in ${where} but has type ${t}`);
+    this.read({ kind: 'var', name }, d, where);
+  }
+
+  want(a: Atom, ok: (t: Type | undefined) => boolean, what: string, where: string): void {
+    const t = this.typeOf(a);
+    if (!ok(t)) this.bad(`${what} in ${where} has type ${t}`);
+  }
+
+  /** The type an expression produces ('numeric': i32 or f64, as the target wants). */
+  exprType(e: Expr, d: Defined, where: string): Got {
+    for (const a of exprAtomsOf(e)) this.read(a, d, where);
     switch (e.kind) {
-      case 'atom': return typeOf(e.value) ?? 'any';
+      case 'atom': return this.typeOf(e.value) ?? 'any';
       case 'unary':
-        if (e.op === 'not') { want(e.arg, (t) => t === 'bool', 'the operand of !', where); return 'bool'; }
-        want(e.arg, numeric, `the operand of ${e.op}`, where);
-        return e.op === 'toInt' ? 'i32' : typeOf(e.arg) === 'i32' ? 'numeric' : 'f64';
-      case 'binary': {
-        const [l, r] = [typeOf(e.left), typeOf(e.right)];
-        if (e.op === '&&' || e.op === '||') {
-          if (l !== 'bool' || r !== 'bool') bad(`the operands of ${e.op} in ${where} are ${l} and ${r}, not bool`);
-          return 'bool';
-        }
-        if (e.op === '==' || e.op === '!=') {
-          if ((l === 'bool') !== (r === 'bool') || l === 'f64[]' || r === 'f64[]') bad(`${l} ${e.op} ${r} in ${where}`);
-          return 'bool';
-        }
-        if (!numeric(l) || !numeric(r)) bad(`the operands of ${e.op} in ${where} are ${l} and ${r}`);
-        if (ORDER.has(e.op)) return 'bool';
-        if (ARITH.has(e.op) && e.op !== '/' && e.op !== '**' && l === 'i32' && r === 'i32') return 'numeric';
-        return 'f64';
-      }
+        if (e.op === 'not') { this.want(e.arg, (t) => t === 'bool', 'the operand of !', where); return 'bool'; }
+        this.want(e.arg, numeric, `the operand of ${e.op}`, where);
+        return e.op === 'toInt' ? 'i32' : this.typeOf(e.arg) === 'i32' ? 'numeric' : 'f64';
+      case 'binary': return this.binaryType(e, where);
       case 'prim':
-        if (e.name.startsWith('Math.')) { for (const a of e.args) want(a, numeric, `an argument of ${e.name}`, where); return 'f64'; }
-        for (const a of e.args) if (a.kind === 'var' && fn.vars.get(a.name) === 'f64[]') read(a, d, where);
+        if (e.name.startsWith('Math.')) { for (const a of e.args) this.want(a, numeric, `an argument of ${e.name}`, where); return 'f64'; }
         return 'any';
-      case 'call': {
-        const callee = module?.functions.find((f) => f.name === e.callee);
-        if (module && !callee) bad(`${where} calls \`${e.callee}\`, which is not in the module`);
-        if (callee) {
-          if (callee.params.length !== e.args.length) bad(`${where} passes ${e.args.length} arguments to \`${e.callee}\`, which takes ${callee.params.length}`);
-          callee.params.forEach((p, i) => e.args[i] && want(e.args[i], (t) => assignable(p.type, t), `argument ${i + 1} of ${e.callee}`, where));
-          return callee.results[0] ?? 'any';
-        }
-        return 'any';
-      }
-      case 'load': readArray(e.array, d, where); want(e.index, (t) => t === 'i32', 'the index', where); return 'f64';
-      case 'length': readArray(e.array, d, where); return 'numeric';
-      case 'alloc': want(e.length, (t) => t === 'i32', 'the length of alloc', where); return 'f64[]';
+      case 'call': return this.callType(e, where);
+      case 'load': this.readArray(e.array, d, where); this.want(e.index, (t) => t === 'i32', 'the index', where); return 'f64';
+      case 'length': this.readArray(e.array, d, where); return 'numeric';
+      case 'alloc': this.want(e.length, (t) => t === 'i32', 'the length of alloc', where); return 'f64[]';
       case 'pop': return e.tape === 'i32' ? 'i32-or-bool' : 'f64';
       default: return assertNever(e, 'expression');
     }
-  };
+  }
 
-  const define = (d: Defined, names: string[]) => { if (d) for (const n of names) d.add(n); };
-  const target = (name: string, got: Type | 'any' | 'numeric' | 'i32-or-bool', where: string) => {
-    const t = fn.vars.get(name);
-    if (!t) { bad(`\`${name}\` is assigned in ${where} but not declared in vars`); return; }
+  binaryType(e: Extract<Expr, { kind: 'binary' }>, where: string): Got {
+    const [l, r] = [this.typeOf(e.left), this.typeOf(e.right)];
+    if (e.op === '&&' || e.op === '||') {
+      if (l !== 'bool' || r !== 'bool') this.bad(`the operands of ${e.op} in ${where} are ${l} and ${r}, not bool`);
+      return 'bool';
+    }
+    if (e.op === '==' || e.op === '!=') {
+      if ((l === 'bool') !== (r === 'bool') || l === 'f64[]' || r === 'f64[]') this.bad(`${l} ${e.op} ${r} in ${where}`);
+      return 'bool';
+    }
+    if (!numeric(l) || !numeric(r)) this.bad(`the operands of ${e.op} in ${where} are ${l} and ${r}`);
+    if (ORDER.has(e.op)) return 'bool';
+    if (ARITH.has(e.op) && e.op !== '/' && e.op !== '**' && l === 'i32' && r === 'i32') return 'numeric';
+    return 'f64';
+  }
+
+  callType(e: Extract<Expr, { kind: 'call' }>, where: string): Got {
+    const callee = this.module?.functions.find((f) => f.name === e.callee);
+    if (this.module && !callee) this.bad(`${where} calls \`${e.callee}\`, which is not in the module`);
+    if (!callee) return 'any';
+    if (callee.params.length !== e.args.length) this.bad(`${where} passes ${e.args.length} arguments to \`${e.callee}\`, which takes ${callee.params.length}`);
+    callee.params.forEach((p, i) => e.args[i] && this.want(e.args[i], (t) => assignable(p.type, t), `argument ${i + 1} of ${e.callee}`, where));
+    return callee.results[0] ?? 'any';
+  }
+
+  target(name: string, got: Got, where: string): void {
+    const t = this.fn.vars.get(name);
+    if (!t) { this.bad(`\`${name}\` is assigned in ${where} but not declared in vars`); return; }
     if (got === 'any') return;
-    if (got === 'i32-or-bool' ? !(numeric(t) || t === 'bool') : got === 'numeric' ? !numeric(t) : !assignable(t, got)) bad(`${where} assigns a ${got} to \`${name}\`: ${t}`);
-  };
+    const ok = got === 'i32-or-bool' ? numeric(t) || t === 'bool' : got === 'numeric' ? numeric(t) : assignable(t, got);
+    if (!ok) this.bad(`${where} assigns a ${got} to \`${name}\`: ${t}`);
+  }
 
-  const block = (body: Stmt[], d: Defined, loop: boolean): Defined => {
-    for (const s of body) d = stmt(s, d, loop);
+  block(body: Stmt[], d: Defined, loop: boolean): Defined {
+    for (const s of body) d = this.stmt(s, d, loop);
     return d;
-  };
-  const stmt = (s: Stmt, d: Defined, loop: boolean): Defined => {
+  }
+
+  stmt(s: Stmt, d: Defined, loop: boolean): Defined {
     const where = describe(s);
+    const { fn } = this;
     switch (s.kind) {
-      case 'assign': target(s.target, exprType(s.expr, d, where), where); define(d, [s.target]); return d;
+      case 'assign': this.target(s.target, this.exprType(s.expr, d, where), where); d?.add(s.target); return d;
       case 'multi':
-        for (const a of s.args) read(a, d, where);
-        for (const t of s.targets) if (!fn.vars.has(t)) bad(`\`${t}\` is assigned in ${where} but not declared in vars`);
-        define(d, s.targets); return d;
+        for (const a of s.args) this.read(a, d, where);
+        for (const t of s.targets) {
+          if (!fn.vars.has(t)) this.bad(`\`${t}\` is assigned in ${where} but not declared in vars`);
+          d?.add(t);
+        }
+        return d;
       case 'store':
-        readArray(s.array, d, where); read(s.index, d, where); read(s.value, d, where);
+        this.readArray(s.array, d, where); this.read(s.index, d, where); this.read(s.value, d, where);
         // User functions may not write their arguments; generated VJPs accumulate into their array adjoints.
-        if (fn.origin?.kind === 'source' && fn.params.some((p) => p.name === s.array)) bad(`${where} writes the argument array \`${s.array}\``);
-        want(s.index, (t) => t === 'i32', 'the index', where);
-        want(s.value, numeric, 'the stored value', where);
+        if (fn.origin?.kind === 'source' && fn.params.some((p) => p.name === s.array)) this.bad(`${where} writes the argument array \`${s.array}\``);
+        this.want(s.index, (t) => t === 'i32', 'the index', where);
+        this.want(s.value, numeric, 'the stored value', where);
         return d;
-      case 'if': {
-        read(s.cond, d, where); want(s.cond, (t) => t === 'bool', 'the condition', where);
-        if (!d) { block(s.then, null, loop); block(s.else, null, loop); return null; }
-        const a = block(s.then, d.branch(s.cond, 0), loop), b = block(s.else, d.branch(s.cond, 1), loop);
-        const changed = assignedIn([...s.then, ...s.else]);
-        const out = d.clone();
-        out.forget(changed);
-        for (const n of a && b ? [...a.names].filter((x) => b.has(x)) : (a ?? b)?.names ?? []) out.names.add(n);
-        if (s.cond.kind === 'var' && !changed.has(s.cond.name)) {
-          const w = out.when.get(s.cond.name) ?? [new Set<string>(), new Set<string>()];
-          for (const n of a?.names ?? []) if (!out.has(n)) w[0].add(n);
-          for (const n of b?.names ?? []) if (!out.has(n)) w[1].add(n);
-          out.when.set(s.cond.name, w);
-        }
-        return a || b ? out : null;
-      }
-      case 'for': {
-        read(s.start, d, where); read(s.end, d, where);
-        want(s.start, numeric, 'the start', where); want(s.end, numeric, 'the bound', where);
-        if (fn.vars.get(s.index) !== 'i32') bad(`the loop index \`${s.index}\` has type ${fn.vars.get(s.index)}`);
-        const changed = assignedIn(s.body);
-        for (const a of [s.start, s.end, { kind: 'var', name: s.index } as Atom]) {
-          if (a.kind === 'var' && changed.has(a.name)) bad(`\`${a.name}\` is assigned in the body of ${where}, which it controls`);
-        }
-        const inner = d && d.clone();
-        inner?.forget(changed);
-        define(inner, [s.index]);
-        block(s.body, inner, true);
-        return d;
-      }
-      case 'while': {
-        const entry = d && d.clone();
-        entry?.forget(assignedIn([...s.test, ...s.body, ...s.update]));
-        const afterTest = block(s.test, entry, true);
-        read(s.cond, afterTest, where); want(s.cond, (t) => t === 'bool', 'the condition', where);
-        block(s.body, afterTest && afterTest.clone(), true);
-        // `continue` reaches update from anywhere in the body: only what the test defined is sure.
-        block(s.update, afterTest && afterTest.clone(), true);
-        return afterTest;
-      }
+      case 'if': return this.ifStmt(s, d, loop, where);
+      case 'for': return this.forStmt(s, d, where);
+      case 'while': return this.whileStmt(s, d, where);
       case 'break': case 'continue':
-        if (!loop) bad(`\`${s.kind}\` outside a loop`);
+        if (!loop) this.bad(`\`${s.kind}\` outside a loop`);
         return null;
       case 'return':
-        for (const a of s.values) read(a, d, where);
-        if (s.values.length !== fn.results.length) bad(`${where} returns ${s.values.length} values; the function has ${fn.results.length} results`);
-        s.values.forEach((a, i) => fn.results[i] && want(a, (t) => assignable(fn.results[i], t), `result ${i + 1}`, where));
+        for (const a of s.values) this.read(a, d, where);
+        if (s.values.length !== fn.results.length) this.bad(`${where} returns ${s.values.length} values; the function has ${fn.results.length} results`);
+        s.values.forEach((a, i) => fn.results[i] && this.want(a, (t) => assignable(fn.results[i], t), `result ${i + 1}`, where));
         return null;
       case 'push':
-        read(s.value, d, where);
-        want(s.value, (t) => (s.tape === 'i32' ? t === 'i32' || t === 'bool' : numeric(t)), 'the pushed value', where);
+        this.read(s.value, d, where);
+        this.want(s.value, (t) => (s.tape === 'i32' ? t === 'i32' || t === 'bool' : numeric(t)), 'the pushed value', where);
         return d;
       case 'comment': return d;
       default: return assertNever(s, 'statement');
     }
-  };
-  block(fn.body, new Defs(new Set(fn.params.map((p) => p.name))), false);
-  checkTape(fn, bad);
-  return problems;
+  }
+
+  ifStmt(s: Extract<Stmt, { kind: 'if' }>, d: Defined, loop: boolean, where: string): Defined {
+    this.read(s.cond, d, where);
+    this.want(s.cond, (t) => t === 'bool', 'the condition', where);
+    if (!d) { this.block(s.then, null, loop); this.block(s.else, null, loop); return null; }
+    const a = this.block(s.then, d.branch(s.cond, 0), loop), b = this.block(s.else, d.branch(s.cond, 1), loop);
+    const changed = assignedIn([...s.then, ...s.else]);
+    const out = d.clone();
+    out.forget(changed);
+    for (const n of a && b ? [...a.names].filter((x) => b.has(x)) : (a ?? b)?.names ?? []) out.names.add(n);
+    // What only one branch defined stays known under the same condition, for a later `if` on it.
+    if (s.cond.kind === 'var' && !changed.has(s.cond.name)) {
+      const w = out.when.get(s.cond.name) ?? [new Set<string>(), new Set<string>()];
+      for (const n of a?.names ?? []) if (!out.has(n)) w[0].add(n);
+      for (const n of b?.names ?? []) if (!out.has(n)) w[1].add(n);
+      out.when.set(s.cond.name, w);
+    }
+    return a || b ? out : null;
+  }
+
+  forStmt(s: Extract<Stmt, { kind: 'for' }>, d: Defined, where: string): Defined {
+    this.read(s.start, d, where); this.read(s.end, d, where);
+    this.want(s.start, numeric, 'the start', where); this.want(s.end, numeric, 'the bound', where);
+    if (this.fn.vars.get(s.index) !== 'i32') this.bad(`the loop index \`${s.index}\` has type ${this.fn.vars.get(s.index)}`);
+    const changed = assignedIn(s.body);
+    for (const a of [s.start, s.end, { kind: 'var', name: s.index } as Atom]) {
+      if (a.kind === 'var' && changed.has(a.name)) this.bad(`\`${a.name}\` is assigned in the body of ${where}, which it controls`);
+    }
+    const inner = d && d.clone();
+    inner?.forget(changed);
+    inner?.add(s.index);
+    this.block(s.body, inner, true);
+    return d;
+  }
+
+  whileStmt(s: Extract<Stmt, { kind: 'while' }>, d: Defined, where: string): Defined {
+    const entry = d && d.clone();
+    entry?.forget(assignedIn([...s.test, ...s.body, ...s.update]));
+    const afterTest = this.block(s.test, entry, true);
+    this.read(s.cond, afterTest, where);
+    this.want(s.cond, (t) => t === 'bool', 'the condition', where);
+    this.block(s.body, afterTest && afterTest.clone(), true);
+    // `continue` reaches update from anywhere in the body: only what the test defined is sure.
+    this.block(s.update, afterTest && afterTest.clone(), true);
+    return afterTest;
+  }
 }
 
 /** Names read somewhere before they are defined on every path. */

@@ -46,7 +46,8 @@ export function deadCode(fn: IrFunction, ctx: PassContext = {}): IrFunction {
     fn = removeDeadTapePairs(fn, liveness(fn, { ctx })); // push #k x … y = pop #k (y dead) ==> nothing
     if (countStmts(fn.body) === before) break;
   }
-  return { ...fn, vars: usedVars(fn) };
+  const vars = usedVars(fn);
+  return { ...fn, vars, ...(fn.named ? { named: new Set([...fn.named].filter((n) => vars.has(n))) } : {}) };
 }
 
 function sweep(body: Stmt[], live: Liveness): Stmt[] {
