@@ -8,6 +8,8 @@ import { lowerProgram, type ProgramOptions } from './ir/program.js';
 import type { IrModule } from './ir/nodes.js';
 import { parseFunctionValue, type ParsedFunction } from './parse/source.js';
 import { optimizeModule } from './opt/pipeline.js';
+import { CompileError } from './diagnostics.js';
+import { forEachStmt } from './ir/walk.js';
 
 export interface DeriveOptions extends ProgramOptions {
   mode: 'grad' | 'jvp' | 'hvp' | 'primal';
@@ -25,12 +27,22 @@ export interface Derived {
   stages: Map<string, IrModule>;
 }
 
-export function derive(input: Function | ParsedFunction, opts: DeriveOptions): Derived {
+/** What derive starts from: a function value, a parsed function, or the IR of an earlier derivative (higher order). */
+export type DeriveInput = Function | ParsedFunction | { ir: IrModule };
+
+export function derive(input: DeriveInput, opts: DeriveOptions): Derived {
   const stages = new Map<string, IrModule>();
-  const parsed = typeof input === 'function' ? parseFunctionValue(input) : input;
-  const program = lowerProgram(parsed, opts);
-  stages.set('lower', program.module);
-  let mod = program.module;
+  let mod: IrModule;
+  if (typeof input !== 'function' && 'ir' in input) {
+    mod = input.ir;
+    checkComposable(mod, opts.mode);
+    stages.set('input', mod);
+  } else {
+    const parsed = typeof input === 'function' ? parseFunctionValue(input) : (input as ParsedFunction);
+    mod = lowerProgram(parsed, opts).module;
+    stages.set('lower', mod);
+  }
+  const program = { module: mod };
   if (opts.mode === 'grad' || opts.mode === 'hvp') {
     mod = reverseModule(mod, { wrt: opts.wrt, preserveResult: opts.preserveResult });
     stages.set('reverse', mod);
@@ -50,4 +62,23 @@ export function derive(input: Function | ParsedFunction, opts: DeriveOptions): D
     stages.set('optimize', mod);
   }
   return { module: mod, source: emitModule(mod), stages };
+}
+
+/**
+ * Reverse mode applies to a derivative only when it has no tape and no
+ * multi-result calls (their reverse is not written yet); forward mode applies
+ * to anything.
+ */
+function checkComposable(mod: IrModule, mode: DeriveOptions['mode']): void {
+  if (mode !== 'grad' && mode !== 'hvp') return;
+  for (const fn of mod.functions) {
+    forEachStmt(fn.body, (s) => {
+      const what = s.kind === 'push' || (s.kind === 'assign' && s.expr.kind === 'pop') ? 'the tape (it overwrites values in a loop)'
+        : s.kind === 'multi' ? 'a helper with several results' : undefined;
+      if (what) {
+        throw new CompileError('CT1204', { what: `differentiating \`${mod.entry}\`, whose code uses ${what},`, mode: 'reverse mode (grad of a derivative)',
+          remedy: 'take the outer derivative in forward mode: jvp(grad(f)) is a Hessian-vector product, as hvp(f) is' });
+      }
+    });
+  }
 }

@@ -24,7 +24,10 @@ export interface Options {
 
 /** What every function made by cotangent carries: its readable source and the IR the Wasm backend compiles. */
 export interface Derivative<F extends (...args: never[]) => unknown = (...args: any[]) => any> {
-  (...args: Parameters<F>): any;
+  /** Called with the arguments of `F` (and, for jvp and hvp, the tangents after them). */
+  (...args: any[]): any;
+  /** @internal the function this was made from */
+  readonly __of?: F;
   /** The generated JavaScript (the entry function is last). */
   readonly source: string;
   /** IR after each stage: `lower`, `reverse`, `optimize` ... */
@@ -59,7 +62,12 @@ export function fromSource(code: string, name: string, file = '<source>'): Sourc
 }
 
 type Differentiable = ((...args: any[]) => unknown) | SourceFunction;
-const input = (f: Differentiable) => (typeof f === 'function' ? f : f.parsed);
+/** A derivative made here is differentiated from its IR (higher order); anything else from its source. */
+const input = (f: Differentiable) => {
+  if (typeof f !== 'function') return f.parsed;
+  const handle = (f as unknown as { [IR]?: Handle })[IR];
+  return handle ? { ir: handle.module } : f;
+};
 
 const cache = new WeakMap<object, Map<string, Derivative>>();
 
@@ -120,6 +128,8 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
   };
   const handle: Handle = { module: d.module, shape, params, name };
   Object.defineProperties(call, {
+    // The number of arguments it takes (jvp and hvp: tangents included), so it can be differentiated again.
+    length: { value: params.length },
     source: { value: d.source, enumerable: true },
     stages: { value: d.stages },
     name: { value: d.module.entry },
@@ -222,3 +232,5 @@ export function hvp<F extends (...args: any[]) => number>(f: F | SourceFunction,
     return makeDerivative(d, `hvp(${f.name || 'f'})`, shape, opts, undefined, wrt);
   }) as Derivative<F>;
 }
+
+export { jacobian, hessian } from './dense.js';

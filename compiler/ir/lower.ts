@@ -79,6 +79,7 @@ export class Lowerer {
       if (annot) this.paramAnnot.set(p.name, annot);
     }
     if (node.body.type !== 'BlockStatement') {
+      this.currentSrc = `return ${this.text(node.body).replace(/\s+/g, ' ')}`;
       const value = this.expr(node.body, { loopDepth: 0 });
       this.out.push({ kind: 'return', values: [value], loc: node.body.loc?.start });
     } else {
