@@ -38,6 +38,8 @@ export function cse(fn: IrFunction, ctx: PassContext = {}): IrFunction {
       if (s.kind !== 'assign') return s;
       const k = key(s.expr, fn, ctx);
       const hit = k !== undefined ? table.get(k) : undefined;
+      // t = e  (when t already holds e) ==> nothing
+      if (hit && hit.holder === s.target) return undefined;
       let out = s;
       // t = e  (after h = e) ==> t = h
       if (hit && hit.holder !== s.target && fn.vars.get(hit.holder) === fn.vars.get(s.target)) {

@@ -13,6 +13,7 @@ import { copyProp } from './copy-prop.js';
 import { cse } from './cse.js';
 import { deadCode } from './dead-code.js';
 import { tapeElision } from './tape-elision.js';
+import { licm } from './licm.js';
 import { moduleEffects, type PassContext } from './analysis.js';
 
 export interface Pass {
@@ -24,6 +25,7 @@ export interface Pass {
 export const passes: Record<string, Pass> = {
   'constant-fold': { run: constantFold, description: 'fold literal ⊕ literal, IEEE-exact identities (x*1, x+(-0), -(-x), ...) and branches on literals' },
   'copy-prop': { run: copyProp, description: 'after a = b (or a = literal), read b instead of a while neither changes' },
+  'licm': { run: licm, description: 'move pure operations whose operands a loop never changes in front of the loop' },
   'cse': { run: cse, description: 'reuse the value of an identical pure operation computed earlier' },
   'tape-elision': { run: tapeElision, description: 'drop dead tape pairs; pops of unchanged values become copies; loop-free slots become locals' },
   'dead-code': { run: deadCode, description: 'remove assignments, stores, tape pairs and blocks that cannot affect the results' },
@@ -34,6 +36,7 @@ export const pipeline: { pass: keyof typeof passes; why: string }[] = [
   { pass: 'constant-fold', why: 'literals first: the AD writes `dy = 1.0; t = dy * x`, so folding gives copy-prop plain copies to chase' },
   { pass: 'copy-prop', why: 'spreads literals and copies into their uses, exposing literal ⊕ literal and identities' },
   { pass: 'constant-fold', why: 'folds what copy-prop exposed, including branches whose condition became a literal' },
+  { pass: 'licm', why: 'after folding and copies, invariance is visible; before cse, so copies hoisted from two loops merge' },
   { pass: 'cse', why: 'operands are now canonical (copies resolved), so equal operations look equal' },
   { pass: 'copy-prop', why: 'cse leaves `t = h` copies; reads of t become reads of h' },
   { pass: 'tape-elision', why: 'before dead-code: turns pops into copies and locals, leaving pushes that dead-code can judge' },
