@@ -133,7 +133,8 @@ class Validator {
     }
     if (!numeric(l) || !numeric(r)) this.bad(`the operands of ${e.op} in ${where} are ${l} and ${r}`);
     if (ORDER.has(e.op)) return 'bool';
-    if (ARITH.has(e.op) && e.op !== '/' && e.op !== '**' && l === 'i32' && r === 'i32') return 'numeric';
+    // Between integers, + - * % stay integers, and / assigned to an i32 truncates.
+    if (ARITH.has(e.op) && e.op !== '**' && l === 'i32' && r === 'i32') return 'numeric';
     return 'f64';
   }
 
@@ -220,7 +221,7 @@ class Validator {
   forStmt(s: Extract<Stmt, { kind: 'for' }>, d: Defined, where: string): Defined {
     this.read(s.start, d, where); this.read(s.end, d, where);
     this.want(s.start, numeric, 'the start', where); this.want(s.end, numeric, 'the bound', where);
-    if (this.fn.vars.get(s.index) !== 'i32') this.bad(`the loop index \`${s.index}\` has type ${this.fn.vars.get(s.index)}`);
+    if (!numeric(this.fn.vars.get(s.index))) this.bad(`the loop index \`${s.index}\` has type ${this.fn.vars.get(s.index)}`);
     const changed = assignedIn(s.body);
     for (const a of [s.start, s.end, { kind: 'var', name: s.index } as Atom]) {
       if (a.kind === 'var' && changed.has(a.name)) this.bad(`\`${a.name}\` is assigned in the body of ${where}, which it controls`);

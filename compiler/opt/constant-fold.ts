@@ -6,7 +6,7 @@
 //   primitives, computed with JavaScript's own operators, so the result is
 //   what the unoptimised code would compute. Integer (i32) arithmetic is
 //   folded only when the exact result is a 32-bit integer (no wrap-around,
-//   no -0), so both backends agree.
+//   no -0), so both backends agree; `/` into an i32 truncates (README).
 // - identities that are exact for every input, NaN, ±Infinity and -0
 //   included: x*1, x/1, x-0, x+(-0), x*-1, x/-1, -(-x), !!b, pow(x, 1),
 //   pow(x, 2) (fdlibm's pow returns x*x for y = 2), and the boolean laws of
@@ -112,7 +112,7 @@ function foldBinary(
   fits: (a: Atom) => boolean, numberConst: (v: number, i32: boolean) => Expr | undefined,
 ): Expr {
   const { op, left: l, right: r } = e;
-  if (l.kind === 'const' && r.kind === 'const') return foldLiterals(op, l, r, numberConst) ?? e;
+  if (l.kind === 'const' && r.kind === 'const') return foldLiterals(op, l, r, numberConst, T === 'i32') ?? e;
   const int = (a: Atom) => typeOf(a) === 'i32';
   switch (op) {
     case '*':
@@ -147,7 +147,7 @@ function foldBinary(
   }
 }
 
-function foldLiterals(op: string, l: Const, r: Const, numberConst: (v: number, i32: boolean) => Expr | undefined): Expr | undefined {
+function foldLiterals(op: string, l: Const, r: Const, numberConst: (v: number, i32: boolean) => Expr | undefined, intTarget: boolean): Expr | undefined {
   const a = l.value, b = r.value;
   const bothI32 = l.type === 'i32' && r.type === 'i32';
   const bool = (v: boolean) => constOf(v ? 1 : 0, 'bool');
@@ -157,7 +157,8 @@ function foldLiterals(op: string, l: Const, r: Const, numberConst: (v: number, i
     case '-': return numberConst(a - b, bothI32);
     case '*': return numberConst(a * b, bothI32);
     case '%': return numberConst(a % b, bothI32);
-    case '/': return numberConst(a / b, false);
+    // i / j into an i32 is truncating division, (i / j) | 0; not by 0 (it traps in WebAssembly)
+    case '/': return bothI32 && intTarget ? (b === 0 || (a === -2147483648 && b === -1) ? undefined : numberConst((a / b) | 0, true)) : numberConst(a / b, false);
     case '**': return numberConst(a ** b, false);
     case '<': return bool(a < b);
     case '<=': return bool(a <= b);

@@ -8,9 +8,9 @@
 // Which statements move: `t = e` at the top level of a `for` or `while`
 // body, where
 // - e is an operator, a `Math.*` primitive, `a.length` or an atom: never a
-//   load, a call, `alloc`, `pop`, `%` or `toInt` (in front of a loop that
-//   does not run, a load could read out of bounds, and `%` and `toInt` can
-//   trap in WebAssembly);
+//   load, a call, `alloc`, `pop`, `%`, integer `/` or `toInt` (in front of
+//   a loop that does not run, a load could read out of bounds, and the
+//   others can trap in WebAssembly);
 // - nothing in the loop assigns e's operands (nor is one the loop index);
 // - nothing else in the loop assigns t, and nothing reads t in the loop
 //   before this statement, nor in a while loop's test or update;
@@ -18,22 +18,22 @@
 //   the moved value instead of its old one).
 //
 // Assumes: valid IR. Guarantees: every read of t sees the value it saw.
-import type { IrFunction, Stmt } from '../ir/nodes.js';
+import type { IrFunction, Stmt, Type } from '../ir/nodes.js';
 import { exprReads, forEachStmt, mapBlocks, readIn, stmtWrites } from '../ir/walk.js';
 import { liveness, type Liveness } from './analysis.js';
 
 export function licm(fn: IrFunction): IrFunction {
   const live = liveness(fn, { strong: false });
-  return { ...fn, body: hoistIn(fn.body, live) };
+  return { ...fn, body: hoistIn(fn.body, live, fn.vars) };
 }
 
-function hoistIn(body: Stmt[], live: Liveness): Stmt[] {
+function hoistIn(body: Stmt[], live: Liveness, vars: Map<string, Type>): Stmt[] {
   const out: Stmt[] = [];
   for (const s0 of body) {
-    const s = mapBlocks(s0, (b) => hoistIn(b, live));
+    const s = mapBlocks(s0, (b) => hoistIn(b, live, vars));
     if (s.kind === 'for' || s.kind === 'while') {
       const after = live.after.get(s0) ?? new Set<string>();
-      const { hoisted, loop } = hoistFrom(s, after);
+      const { hoisted, loop } = hoistFrom(s, after, vars);
       out.push(...hoisted, loop);
     } else {
       out.push(s);
@@ -44,7 +44,7 @@ function hoistIn(body: Stmt[], live: Liveness): Stmt[] {
 
 type Loop = Extract<Stmt, { kind: 'for' | 'while' }>;
 
-function hoistFrom(loop: Loop, liveAfter: ReadonlySet<string>): { hoisted: Stmt[]; loop: Loop } {
+function hoistFrom(loop: Loop, liveAfter: ReadonlySet<string>, vars: Map<string, Type>): { hoisted: Stmt[]; loop: Loop } {
   const all = loop.kind === 'for' ? loop.body : [...loop.test, ...loop.body, ...loop.update];
   const writes = new Map<string, number>();
   forEachStmt(all, (s) => { for (const n of stmtWrites(s)) writes.set(n, (writes.get(n) ?? 0) + 1); });
@@ -54,7 +54,7 @@ function hoistFrom(loop: Loop, liveAfter: ReadonlySet<string>): { hoisted: Stmt[
   const hoisted: Stmt[] = [];
   const body: Stmt[] = [];
   for (const s of loop.body) {
-    if (s.kind === 'assign' && invariantOp(s) && writes.get(s.target) === 1 && !readSoFar.has(s.target)
+    if (s.kind === 'assign' && invariantOp(s, vars) && writes.get(s.target) === 1 && !readSoFar.has(s.target)
       && !readOutsideBody.has(s.target) && !liveAfter.has(s.target) && exprReads(s.expr).every((n) => !writes.has(n))) {
       hoisted.push(s); // for … { t = e; … } ==> t = e; for … { … }
       continue;
@@ -65,12 +65,12 @@ function hoistFrom(loop: Loop, liveAfter: ReadonlySet<string>): { hoisted: Stmt[
   return { hoisted, loop: hoisted.length ? { ...loop, body } : loop };
 }
 
-function invariantOp(s: Extract<Stmt, { kind: 'assign' }>): boolean {
+function invariantOp(s: Extract<Stmt, { kind: 'assign' }>, vars: Map<string, Type>): boolean {
   const e = s.expr;
   switch (e.kind) {
     case 'atom': return true;
     case 'unary': return e.op !== 'toInt';
-    case 'binary': return e.op !== '%';
+    case 'binary': return e.op !== '%' && !(e.op === '/' && vars.get(s.target) === 'i32');
     case 'prim': return e.name.startsWith('Math.');
     case 'length': return true;
     default: return false;

@@ -22,6 +22,18 @@ const cases: Record<string, Function | string> = {
     const j = 2147483647 + 1;
     return x[k * 1] + x[j - 2147483647] + x[7 % 4] + x[(5.7 | 0) - 5];
   },
+  // Into an i32, / truncates; into an f64 it does not; by 0 it is left alone (it traps in WebAssembly).
+  int_division: `
+    function int_division(x: f64[]) -> f64 {
+      locals k: i32, j: i32, z: i32, c: f64, v: f64, s: f64
+      k = 7i / 2i
+      j = -7i / 2i
+      c = 7i / 2i
+      z = 7i / 0i
+      v = x[k]
+      s = v + c
+      return s
+    }`,
   branches: function branches(a: number) {
     let y = a;
     if (true) y = y * 2; else y = y * 3;

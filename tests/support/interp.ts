@@ -3,7 +3,7 @@
 // optimised module with the original on the same inputs.
 //
 // Semantics follow the JS emitter: f64 and i32 values are JS numbers,
-// `toInt(x)` is `x | 0`, primitives are `Math.*` and cotangent/np. The
+// `toInt(x)` is `x | 0`, `/` into an i32 is `(a / b) | 0`, primitives are `Math.*` and cotangent/np. The
 // interpreter is strict where emitted code would be silently wrong: reading
 // a variable that was never assigned, popping the wrong slot, or leaving
 // values on the tape throws.
@@ -101,7 +101,12 @@ function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budge
   const stmt = (s: Stmt): Flow => {
     if (--budget.steps < 0) throw new InterpError('step budget exhausted (an infinite loop?)');
     switch (s.kind) {
-      case 'assign': env.set(s.target, expr(s.expr)); return undefined;
+      case 'assign': {
+        const x = expr(s.expr);
+        // `/` between integers into an i32 is truncating division.
+        env.set(s.target, s.expr.kind === 'binary' && s.expr.op === '/' && fn.vars.get(s.target) === 'i32' ? (x as number) | 0 : x);
+        return undefined;
+      }
       case 'multi': {
         const callee = fns.get(s.callee);
         if (!callee) throw new InterpError(`unknown function ${s.callee}`);
