@@ -135,10 +135,12 @@ export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContex
   const arrayParams = fn.params.filter((p) => p.type === 'f64[]').map((p) => p.name);
   const after = new Map<Stmt, ReadonlySet<string>>();
   const anyLive = (name: string, live: ReadonlySet<string>) => alias(name).some((n) => live.has(n));
+  const writes = new Map<Stmt, string[]>();
+  const written = (s: Stmt) => { let w = writes.get(s); if (!w) { w = writtenArrays(s, fn, ctx); writes.set(s, w); } return w; };
   const dead = (s: Stmt, live: ReadonlySet<string>): boolean => {
     if (!strong) return false;
     // Writing into an array that is read later is an effect (generated VJPs accumulate into their array arguments).
-    if (writtenArrays(s, fn, ctx).some((a) => anyLive(a, live))) return false;
+    if (written(s).some((a) => anyLive(a, live))) return false;
     switch (s.kind) {
       case 'assign': return removable(s.expr) && !anyLive(s.target, live);
       case 'multi': return !s.targets.some((t) => anyLive(t, live));
@@ -162,7 +164,7 @@ export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContex
         if (s.kind === 'assign') { r.delete(s.target); for (const n of exprReads(s.expr)) r.add(n); }
         if (s.kind === 'multi') { for (const t of s.targets) r.delete(t); for (const n of atomNames(s.args)) r.add(n); }
         // A written array keeps its earlier contents (a store writes one element; a callee accumulates).
-        for (const a of writtenArrays(s, fn, ctx)) r.add(a);
+        for (const a of written(s)) r.add(a);
         if (s.kind === 'store') for (const n of [s.array, ...atomNames([s.index, s.value])]) r.add(n);
         return r;
       }

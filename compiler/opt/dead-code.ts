@@ -42,8 +42,9 @@ const MAX_ROUNDS = 20;
 export function deadCode(fn: IrFunction, ctx: PassContext = {}): IrFunction {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const before = countStmts(fn.body);
-    fn = { ...fn, body: sweep(fn.body, liveness(fn, { ctx })) };
-    fn = removeDeadTapePairs(fn, liveness(fn, { ctx })); // push #k x … y = pop #k (y dead) ==> nothing
+    // Pops are never swept, so what was dead before the sweep is dead after it.
+    const live = liveness(fn, { ctx });
+    fn = removeDeadTapePairs({ ...fn, body: sweep(fn.body, live) }, live); // push #k x … y = pop #k (y dead) ==> nothing
     if (countStmts(fn.body) === before) break;
   }
   const vars = usedVars(fn);

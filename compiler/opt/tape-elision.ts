@@ -93,12 +93,13 @@ function localizeLoopFree(fn: IrFunction): IrFunction {
   const namer = new Namer(vars.keys());
   const made: [string, Scalar][] = [];
   for (const slot of slots(fn).values()) {
-    if (!slot.pushes.length || !slot.pops.length || slot.pushes.some((p) => p.inLoop)) continue;
+    // Array references stay on the tape (a local copy would need an array-typed saved variable).
+    if (!slot.pushes.length || !slot.pops.length || slot.pushes.some((p) => p.inLoop) || slot.tape === 'f64[]') continue;
     const first = (slot.pushes[0].stmt as Extract<Stmt, { kind: 'push' }>).value;
     const saved = namer.fresh(`${first.kind === 'var' ? first.name : 'tape'}_saved`);
     // The saved variable has the pushed value's type (reverse mode pushes bools on the i32 tape).
     const pushedType = first.kind === 'var' ? fn.vars.get(first.name) : first.type;
-    const type: Scalar = pushedType === 'bool' || pushedType === 'i32' || pushedType === 'f64' ? pushedType : slot.tape;
+    const type: Scalar = pushedType === 'bool' || pushedType === 'i32' || pushedType === 'f64' ? pushedType : (slot.tape as Scalar);
     if (slot.pushes.some((p) => typeOfAtom((p.stmt as Extract<Stmt, { kind: 'push' }>).value, fn.vars) !== type)) continue;
     vars.set(saved, type);
     made.push([saved, type]);
