@@ -1,0 +1,240 @@
+// Which counted loops can run two iterations at a time in f64x2 lanes.
+//
+// A loop qualifies when its body is straight-line code in which every value is
+// one of
+//   inv  the same in every iteration (constants, values from outside the loop,
+//        pure arithmetic on those),
+//   idx  the loop index plus an invariant offset (an i32 used only to index),
+//   vec  one f64 per iteration: a load a[idx], or +, -, *, /, neg and the Math
+//        functions that have an f64x2 instruction, applied to vec/inv values,
+// stores go to a[idx] (plain or +=), and the only value carried from one
+// iteration to the next is a sum `s = s + x` / `s = s - x` that nothing else in
+// the body reads. An array written by the loop may be read only at the same
+// index expression it is written at. Anything else (calls, the tape, branches,
+// nested loops, Math.exp and friends, strided or gathered indices) keeps the
+// loop scalar; the reason is reported.
+import type { Atom, Expr, IrFunction, Stmt, Type } from '../../ir/nodes.js';
+import { assignedIn, forEachStmt, stmtReads, stmtWrites } from '../../ir/walk.js';
+
+export type LaneKind = 'inv' | 'idx' | 'vec';
+
+export type ForStmt = Extract<Stmt, { kind: 'for' }>;
+
+export interface Reduction { target: string; op: '+' | '-'; operand: Atom }
+
+export interface VectorPlan {
+  /** The kind of every variable the body assigns (reductions excluded). */
+  kinds: Map<string, LaneKind>;
+  /** Reductions, keyed by their statement. */
+  reductions: Map<Stmt, Reduction>;
+}
+
+export type VectorDecision = { ok: true; plan: VectorPlan } | { ok: false; reason: string };
+
+/** Math functions with an exact f64x2 counterpart (same NaN and -0 behaviour as JS). */
+export const VECTOR_PRIMS: Readonly<Record<string, { op: string; arity: number }>> = {
+  'Math.sqrt': { op: 'f64x2.sqrt', arity: 1 },
+  'Math.abs': { op: 'f64x2.abs', arity: 1 },
+  'Math.floor': { op: 'f64x2.floor', arity: 1 },
+  'Math.ceil': { op: 'f64x2.ceil', arity: 1 },
+  'Math.trunc': { op: 'f64x2.trunc', arity: 1 },
+  'Math.min': { op: 'f64x2.min', arity: 2 },
+  'Math.max': { op: 'f64x2.max', arity: 2 },
+};
+
+export const VECTOR_OPS: Readonly<Record<string, string>> = {
+  '+': 'f64x2.add', '-': 'f64x2.sub', '*': 'f64x2.mul', '/': 'f64x2.div',
+};
+
+/** How often each name occurs (read, written, or indexed) in a block, nested blocks included. */
+export function countUses(body: Stmt[]): Map<string, number> {
+  const out = new Map<string, number>();
+  forEachStmt(body, (s) => {
+    for (const n of [...stmtReads(s), ...stmtWrites(s)]) out.set(n, (out.get(n) ?? 0) + 1);
+  });
+  return out;
+}
+
+/** Classes of array names that may share storage (`b = a` copies a reference). */
+export function aliasClasses(fn: IrFunction): (array: string) => string {
+  const parent = new Map<string, string>();
+  const find = (a: string): string => {
+    let r = a;
+    while (parent.has(r)) r = parent.get(r)!;
+    return r;
+  };
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'assign' && s.expr.kind === 'atom' && s.expr.value.kind === 'var' && fn.vars.get(s.target) === 'f64[]') {
+      const a = find(s.target), b = find(s.expr.value.name);
+      if (a !== b) parent.set(a, b);
+    }
+  });
+  return find;
+}
+
+export interface LoopContext {
+  fn: IrFunction;
+  /** countUses over the whole function. */
+  totalUses: Map<string, number>;
+  aliasOf: (array: string) => string;
+}
+
+export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision {
+  const { fn } = ctx;
+  const index = loop.index;
+  const inBody = countUses(loop.body);
+  const assigned = assignedIn(loop.body);
+  const kinds = new Map<string, LaneKind>();
+  /** Canonical invariant offset of idx values from the loop index ('' for the index itself). */
+  const offsets = new Map<string, string>([[index, '']]);
+  const reductions = new Map<Stmt, Reduction>();
+  const accesses: { array: string; key: string | null; store: boolean }[] = [];
+  let vectorWork = false;
+  const no = (reason: string): VectorDecision => ({ ok: false, reason });
+
+  const typeOf = (a: Atom): Type => (a.kind === 'const' ? a.type : fn.vars.get(a.name) ?? 'f64');
+  const kindOf = (a: Atom): LaneKind | undefined => {
+    if (a.kind === 'const') return 'inv';
+    if (a.name === index) return 'idx';
+    const k = kinds.get(a.name);
+    if (k) return k;
+    // Assigned in the body but not yet in this iteration: a value from the previous one.
+    if (assigned.has(a.name)) return undefined;
+    return 'inv';
+  };
+  const key = (a: Atom) => (a.kind === 'const' ? String(a.value) : a.name);
+
+  /** The kind of an expression's value, or a reason it cannot be vectorised. */
+  const classify = (e: Expr, target: string): LaneKind | string => {
+    const tt = fn.vars.get(target);
+    switch (e.kind) {
+      case 'atom': {
+        const k = kindOf(e.value);
+        if (!k) return `\`${key(e.value)}\` is read before it is assigned in the iteration`;
+        if (k === 'idx') {
+          if (tt !== 'i32') return 'the loop index is used as a number';
+          offsets.set(target, offsets.get((e.value as { name: string }).name)!);
+        }
+        return k;
+      }
+      case 'unary': {
+        const k = kindOf(e.arg);
+        if (!k) return `\`${key(e.arg)}\` is read before it is assigned in the iteration`;
+        if (k === 'inv') return 'inv';
+        if (k === 'vec' && e.op === 'neg') return 'vec';
+        return k === 'idx' ? 'the loop index is used as a number' : `\`${e.op}\` of a per-iteration value`;
+      }
+      case 'binary': {
+        const kl = kindOf(e.left), kr = kindOf(e.right);
+        if (!kl || !kr) {
+          const bad = !kl ? e.left : e.right;
+          return `\`${key(bad)}\` is read before it is assigned in the iteration`;
+        }
+        if (kl === 'inv' && kr === 'inv') return 'inv';
+        if (tt === 'i32') {
+          if (e.op === '+' && kl === 'idx' && kr === 'inv') { offsets.set(target, `${offsetOf(e.left)}+${key(e.right)}`); return 'idx'; }
+          if (e.op === '+' && kl === 'inv' && kr === 'idx') { offsets.set(target, `${offsetOf(e.right)}+${key(e.left)}`); return 'idx'; }
+          if (e.op === '-' && kl === 'idx' && kr === 'inv') { offsets.set(target, `${offsetOf(e.left)}-${key(e.right)}`); return 'idx'; }
+          return 'index arithmetic other than index + offset';
+        }
+        if (kl === 'idx' || kr === 'idx') return 'the loop index is used as a number';
+        if (tt !== 'f64' || !VECTOR_OPS[e.op]) return `\`${e.op}\` on per-iteration values`;
+        return 'vec';
+      }
+      case 'prim': {
+        const ks = e.args.map(kindOf);
+        if (ks.some((k) => !k)) return 'a value is read before it is assigned in the iteration';
+        if (ks.every((k) => k === 'inv')) return 'inv';
+        if (ks.includes('idx')) return 'the loop index is used as a number';
+        const v = VECTOR_PRIMS[e.name];
+        if (!v || v.arity !== e.args.length || tt !== 'f64') return `\`${e.name}\` has no f64x2 form`;
+        return 'vec';
+      }
+      case 'load': {
+        const k = kindOf(e.index);
+        if (!k) return `\`${key(e.index)}\` is read before it is assigned in the iteration`;
+        if (k === 'vec') return 'an index computed from array values (a gather)';
+        if (k === 'inv') { accesses.push({ array: e.array, key: null, store: false }); return 'inv'; }
+        if (tt !== 'f64') return 'an array element converted to an integer';
+        accesses.push({ array: e.array, key: offsetOf(e.index), store: false });
+        return 'vec';
+      }
+      case 'length': return 'inv';
+      case 'call': return `a call of \`${e.callee}\``;
+      case 'alloc': return 'an allocation';
+      case 'pop': return 'the tape';
+      default: return `a \`${(e as Expr).kind}\` expression`;
+    }
+  };
+  const offsetOf = (a: Atom) => offsets.get((a as { name: string }).name)!;
+
+  for (const s of loop.body) {
+    switch (s.kind) {
+      case 'comment': break;
+      case 'assign': {
+        const t = s.target;
+        if (t === index) return no('the index is assigned');
+        const local = inBody.get(t) === ctx.totalUses.get(t);
+        if (!local) {
+          const r = asReduction(s, fn);
+          if (!r || inBody.get(t) !== 2) return no(`\`${t}\` carries a value from one iteration to the next`);
+          const k = kindOf(r.operand);
+          if (k !== 'vec' && k !== 'inv') return no(`the sum into \`${t}\` adds ${k === 'idx' ? 'the loop index' : 'a value from the previous iteration'}`);
+          reductions.set(s, r);
+          vectorWork = true;
+          break;
+        }
+        if (kinds.has(t)) return no(`\`${t}\` is assigned twice in the body`);
+        const k = classify(s.expr, t);
+        if (k !== 'inv' && k !== 'idx' && k !== 'vec') return no(k);
+        if (k === 'vec') vectorWork = true;
+        kinds.set(t, k);
+        break;
+      }
+      case 'store': {
+        const ki = kindOf(s.index);
+        if (ki !== 'idx') return no(ki === 'inv' ? `a store to a fixed element of \`${s.array}\`` : `a store to \`${s.array}\` not indexed by the loop`);
+        const kv = kindOf(s.value);
+        if (kv !== 'vec' && kv !== 'inv') return no(kv === 'idx' ? 'the loop index is stored as a number' : 'a value from the previous iteration is stored');
+        if (typeOf(s.value) === 'bool') return no('a boolean is stored');
+        accesses.push({ array: s.array, key: offsetOf(s.index), store: true });
+        vectorWork = true;
+        break;
+      }
+      case 'multi': return no(`a call of \`${s.callee}\``);
+      case 'push': return no('the tape');
+      case 'if': return no('a branch');
+      case 'for': case 'while': return no('a nested loop');
+      case 'break': case 'continue': case 'return': return no(`\`${s.kind}\``);
+      default: return no(`a \`${(s as Stmt).kind}\` statement`);
+    }
+  }
+  if (!vectorWork) return no('nothing per-element to vectorise');
+
+  // Dependences through memory: an array the loop writes must be read and written at one index.
+  const written = new Map<string, Set<string>>();
+  for (const a of accesses) if (a.store) {
+    const c = ctx.aliasOf(a.array);
+    if (!written.has(c)) written.set(c, new Set());
+    written.get(c)!.add(a.key!);
+  }
+  for (const [c, keys] of written) if (keys.size > 1) return no(`\`${c}\` is written at two different offsets`);
+  for (const a of accesses) {
+    const keys = written.get(ctx.aliasOf(a.array));
+    if (!keys) continue;
+    if (a.key === null) return no(`\`${a.array}\` is written by the loop and read at a fixed element`);
+    if (!keys.has(a.key)) return no(`\`${a.array}\` is written and read at different offsets`);
+  }
+  return { ok: true, plan: { kinds, reductions } };
+}
+
+/** `s = s + x`, `s = x + s` or `s = s - x` with s an f64. */
+function asReduction(s: Extract<Stmt, { kind: 'assign' }>, fn: IrFunction): Reduction | undefined {
+  const e = s.expr;
+  if (e.kind !== 'binary' || fn.vars.get(s.target) !== 'f64') return undefined;
+  const isT = (a: Atom) => a.kind === 'var' && a.name === s.target;
+  if (e.op === '+' && isT(e.left) && !isT(e.right)) return { target: s.target, op: '+', operand: e.right };
+  if (e.op === '+' && isT(e.right) && !isT(e.left)) return { target: s.target, op: '+', operand: e.left };
+  if (e.op === '-' && isT(e.left) && !isT(e.right)) return { target: s.target, op: '-', operand: e.right };
+  return undefined;
+}

@@ -1,0 +1,62 @@
+// The WebAssembly backend's entry point for the runtime: IR module →
+// AssemblyScript (compiler/emit/as) → optimised Wasm (wasm-compile.ts, cached)
+// → an instance whose entry is callable with JS values (wasm-instance.ts).
+import { emitAssemblyScript, type LoopReport } from '../compiler/emit/as/index.js';
+import type { IrModule } from '../compiler/ir/nodes.js';
+import { compileAssemblyScript } from './wasm-compile.js';
+import { WasmInstance, type WasmValue } from './wasm-instance.js';
+
+export { AsEmitError } from '../compiler/emit/as/index.js';
+export { AscError, clearMemoryCache, loadCompiler } from './wasm-compile.js';
+export { WasmInstance, sharedMemorySupported } from './wasm-instance.js';
+
+export interface CompiledModule {
+  /**
+   * Calls the module's entry with JS values (number for f64/i32 params,
+   * Float64Array or number[] for f64[] params); returns the entry's results as an
+   * array (number, or a fresh Float64Array copied out of linear memory).
+   */
+  call(args: unknown[]): (number | Float64Array)[];
+  /** Like `call`, with the arguments spread and a single result unwrapped: the fast path for scalar functions. */
+  invoke(...args: unknown[]): WasmValue | WasmValue[];
+  /** The emitted AssemblyScript source; vectorised loops are marked with a comment. */
+  assemblyScript: string;
+  /** The optimised module's bytes (its memory import is non-shared; see wasm-instance.ts). */
+  wasm: Uint8Array;
+  /** A zero-filled Float64Array inside the module's memory: passing it costs no copy. */
+  alloc(n: number): Float64Array;
+  /** Gives a view from `alloc` back. */
+  free(view: Float64Array): void;
+  /** Innermost counted loops and whether each was vectorised (with the reason if not). */
+  loops: LoopReport[];
+  /** How the bytes were obtained and how long that took (ms). */
+  compile: { from: 'compiler' | 'memory' | 'disk'; ms: number };
+  /** The instance (memory, sizes), for tests and tools. */
+  instance: WasmInstance;
+}
+
+export interface CompileIrOptions {
+  /** f64x2 loops where possible (default true). */
+  simd?: boolean;
+  /** Use the compile caches (default true). */
+  cache?: boolean;
+  /** Shared WebAssembly memory: 'auto' (default) where supported. */
+  shared?: boolean | 'auto';
+}
+
+export async function compileIrModule(module: IrModule, opts: CompileIrOptions = {}): Promise<CompiledModule> {
+  const emitted = emitAssemblyScript(module, { simd: opts.simd });
+  const compiled = await compileAssemblyScript(emitted.source, { cache: opts.cache });
+  const instance = await WasmInstance.create(compiled.bytes, emitted.abi, { shared: opts.shared });
+  return {
+    call: (args) => instance.call(args),
+    invoke: instance.invoke,
+    assemblyScript: emitted.source,
+    wasm: compiled.bytes,
+    alloc: (n) => instance.alloc(n),
+    free: (view) => instance.free(view),
+    loops: emitted.loops,
+    compile: { from: compiled.from, ms: compiled.ms },
+    instance,
+  };
+}
