@@ -17,7 +17,6 @@ export const diagnostics = {
   CT1109: { text: '`{name}` is a {kind} here but a {other} elsewhere', note: 'keep each variable to one kind: number or Float64Array' },
   CT1110: { text: 'the index `{what}` is not an integer', note: 'index arrays with integer counters or sizes; use Math.floor(...) | 0 to convert' },
   CT1111: { text: 'reading `{name}` before it is assigned', note: 'initialise the variable where it is declared' },
-  CT1112: { text: 'a local array allocated inside a loop (`{name}`)', note: 'allocate the array once before the loop and reuse it' },
   CT1113: { text: '`{name}` is used as an integer (index, size or count), so it cannot be differentiated', note: 'remove it from `wrt`' },
   CT1114: { text: 'the function does not return a value on every path', note: 'end the function with a `return`' },
   CT1115: { text: '{what} must be a number or a Float64Array, got {got}', note: 'cotangent works on numbers and Float64Arrays' },

@@ -118,12 +118,13 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
   const call = (...userArgs: unknown[]) => {
     const args = reorder ? reorder(userArgs) : userArgs;
     const checked = checkArgs(name, params, args, like);
-    const top = tape.top, topInt = tape.topInt;
+    const top = tape.top, topInt = tape.topInt, topRef = tape.topRef;
     try {
       return shape(entry(...checked));
     } finally {
       // A throw mid-sweep must not leave values behind for the next call.
       tape.top = top; tape.topInt = topInt;
+      while (tape.topRef > topRef) tape.popRef();
     }
   };
   const handle: Handle = { module: d.module, shape, params, name };

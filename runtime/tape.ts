@@ -33,6 +33,21 @@ export class Tape {
     return this.i[--this.topInt];
   }
 
+  /** Arrays allocated inside loops, kept for the adjoint of their iteration. */
+  private refs: Float64Array[] = [];
+  topRef = 0;
+
+  pushRef(a: Float64Array): void {
+    this.refs[this.topRef++] = a;
+  }
+
+  popRef(): Float64Array {
+    const a = this.refs[--this.topRef];
+    // Dropped at once, so the tape never keeps an array alive past its adjoint.
+    this.refs[this.topRef] = undefined as unknown as Float64Array;
+    return a;
+  }
+
   /** Bytes the tape holds now (for measuring). */
   get capacityBytes(): number {
     return this.f.byteLength + this.i.byteLength;
@@ -41,5 +56,6 @@ export class Tape {
   reset(): void {
     this.top = 0;
     this.topInt = 0;
+    while (this.topRef > 0) this.refs[--this.topRef] = undefined as unknown as Float64Array;
   }
 }

@@ -161,7 +161,7 @@ class Forward {
       }
       case 'push': {
         out.push(s);
-        if (this.isActive(s.value)) out.push({ kind: 'push', tape: 'f64', value: this.tanAtom(s.value), slot: tangentSlot(s.slot) });
+        if (this.isActive(s.value)) out.push({ kind: 'push', tape: s.tape, value: this.tanAtom(s.value), slot: tangentSlot(s.slot) });
         break;
       }
       default: assertNever(s, 'statement');
@@ -183,7 +183,7 @@ class Forward {
     const ty = this.tangent(y);
     if (e.kind === 'pop') {
       // Pushed as value, tangent: popped as tangent, value.
-      out.push({ kind: 'assign', target: ty, expr: { kind: 'pop', tape: 'f64', slot: tangentSlot(e.slot) } });
+      out.push({ kind: 'assign', target: ty, expr: { kind: 'pop', tape: e.tape, slot: tangentSlot(e.slot) } });
       out.push(s);
       return;
     }

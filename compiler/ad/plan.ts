@@ -3,7 +3,7 @@
 // copied to a local. See reverse.ts for the strategy.
 import type { Namer } from '../ir/names.js';
 import type { IrFunction, Stmt, Type } from '../ir/nodes.js';
-import { childBlocks, exprReads, isPure, stmtReads, stmtWrites } from '../ir/walk.js';
+import { childBlocks, exprReads, forEachStmt, isPure, stmtReads, stmtWrites } from '../ir/walk.js';
 
 export type Save =
   | { how: 'push-old'; name: string; slot: number; copy?: undefined }
@@ -65,8 +65,9 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
     const locals = new Set<string>();
     const seen = new Map<string, number>();
     for (const s of b) {
+      const arrayDef = s.kind === 'assign' && vars.get(s.target) === 'f64[]';
       if (s.kind === 'assign' && assignCount.get(s.target) === 1 && !seen.has(s.target)
-        && occ.get(s.target) === occurrences.get(s.target) && vars.get(s.target) !== 'f64[]') {
+        && occ.get(s.target) === occurrences.get(s.target) && (!arrayDef || s.expr.kind !== 'atom')) {
         locals.add(s.target);
       }
       for (const [n] of occIn([s])) seen.set(n, 1);
@@ -75,6 +76,9 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
   };
 
   const loadedByRecompute = new Set<string>();
+  const recomputedLoads = new Set<Stmt>();
+  /** Arrays made in a block and used only there: the block they belong to. */
+  const arrayHome = new Map<string, Stmt[]>();
   const stores: { s: Extract<Stmt, { kind: 'store' }> }[] = [];
 
   // Names assigned so far in program order: a first assignment outside loops overwrites nothing.
@@ -90,13 +94,14 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
         const x = s.target;
         if (locals.has(x)) {
           for (const body of loopBodies) plan.localNames.get(body)!.push(x);
+          if (vars.get(x) === 'f64[]') arrayHome.set(x, b);
           if (inLoop) {
             const e = s.expr;
             const ok = isPure(e) && exprReads(e).every((n) => (vars.get(n) === 'f64[]'
               ? !(e.kind === 'load' && storedHere.has(n))
               : !assignedHere.has(n) || available.has(n)));
             if (ok) {
-              if (e.kind === 'load') loadedByRecompute.add(e.array);
+              if (e.kind === 'load') { loadedByRecompute.add(e.array); recomputedLoads.add(s); }
               entries.push({ name: x, how: 'recompute', slot: -1, stmt: s });
             } else {
               const save: Save = { how: 'push-new', name: x, slot: slot++ };
@@ -141,8 +146,21 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
   };
   visit(fn.body, false, []);
 
+  // An element must be restored only if a recomputed load could see a later value. For an
+  // array of its own block whose loads all come after its stores there, none can.
+  const contains = (root: Stmt, pred: (x: Stmt) => boolean) => { let f = false; forEachStmt([root], (x) => { if (pred(x)) f = true; }); return f; };
+  const storesBeforeLoads = (a: string): boolean => {
+    const home = arrayHome.get(a);
+    if (!home) return false;
+    let lastStore = -1, firstLoad = Infinity;
+    home.forEach((top, i) => {
+      if (contains(top, (x) => x.kind === 'store' && x.array === a)) lastStore = i;
+      if (firstLoad === Infinity && contains(top, (x) => recomputedLoads.has(x) && x.kind === 'assign' && x.expr.kind === 'load' && x.expr.array === a)) firstLoad = i;
+    });
+    return lastStore < firstLoad;
+  };
   for (const { s } of stores) {
-    if (!loadedByRecompute.has(s.array)) continue;
+    if (!loadedByRecompute.has(s.array) || storesBeforeLoads(s.array)) continue;
     const copy = namer.fresh(`${s.array}_old`);
     vars.set(copy, 'f64');
     plan.saves.set(s, { how: 'push-element', name: s.array, slot: slot++, copy });

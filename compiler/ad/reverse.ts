@@ -18,7 +18,7 @@
 // (`dx = e`), later ones add; nothing is materialised until it must be.
 import { CompileError } from '../diagnostics.js';
 import { Namer, adjointHint } from '../ir/names.js';
-import { f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Stmt, type Type } from '../ir/nodes.js';
+import { f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Stmt, type TapeKind, type Type } from '../ir/nodes.js';
 import { printAtom, printExpr } from '../ir/print.js';
 import { exprReads, forEachStmt } from '../ir/walk.js';
 import { normalizeExits } from './normalize.js';
@@ -93,6 +93,8 @@ class Reverser {
   private plan!: Plan;
   private active!: Set<string>;
   private loopDepth = 0;
+  /** In a VJP returning an array: that array, whose adjoint is the seed parameter. */
+  private seededArray: string | undefined;
 
   constructor(fn: IrFunction, private readonly activeParams: boolean[], private readonly mode: Mode,
     private readonly vjpOf: (callee: string, active: boolean[]) => string,
@@ -112,6 +114,8 @@ class Reverser {
     const ret = body[body.length - 1];
     if (ret?.kind !== 'return') throw new Error('internal error: normalized function must end in return');
     const resultAtom = ret.values[0];
+    // A VJP's array seed is the adjoint of the array it returns: given, not allocated.
+    if (this.mode.kind === 'vjp' && resultAtom.kind === 'var' && fn.results[0] === 'f64[]') this.seededArray = resultAtom.name;
     const primal = this.primalBlock(body.slice(0, -1));
     const params = [...fn.params];
     const adjointInit: Stmt[] = [];
@@ -240,9 +244,17 @@ class Reverser {
         }
         default: out.push(s);
       }
-      if (s.kind === 'assign' && s.expr.kind === 'alloc' && this.active.has(s.target)) {
+      if (s.kind === 'assign' && this.vars.get(s.target) === 'f64[]' && this.active.has(s.target) && s.expr.kind !== 'atom' && s.target !== this.seededArray) {
+        // Every array the derivative flows through gets its adjoint, allocated where it is made.
         const d = this.adjName(s.target);
-        out.push({ kind: 'assign', target: d, expr: { kind: 'alloc', length: s.expr.length } });
+        let length: Atom;
+        if (s.expr.kind === 'alloc') length = s.expr.length;
+        else {
+          const len = this.temp(`${s.target}_len`, 'i32');
+          out.push({ kind: 'assign', target: len, expr: { kind: 'length', array: s.target } });
+          length = v(len);
+        }
+        out.push({ kind: 'assign', target: d, expr: { kind: 'alloc', length } });
       }
       if (s.kind === 'assign' && s.expr.kind === 'atom' && this.vars.get(s.target) === 'f64[]' && s.expr.value.kind === 'var' && this.active.has(s.target)) {
         out.push({ kind: 'assign', target: this.adjName(s.target), expr: { kind: 'atom', value: v(this.adjName(s.expr.value.name)) } });
@@ -250,14 +262,22 @@ class Reverser {
     }
     // Values local to this block are pushed when it ends, so they are the first popped when its adjoint starts.
     for (const l of this.plan.blockLocals.get(stmts) ?? []) {
-      if (l.how === 'push-new') out.push({ kind: 'push', tape: this.tapeKind(l.name), value: v(l.name), slot: l.slot });
+      if (l.how !== 'push-new') continue;
+      out.push({ kind: 'push', tape: this.tapeKind(l.name), value: v(l.name), slot: l.slot });
+      if (this.vars.get(l.name) === 'f64[]' && this.active.has(l.name)) {
+        out.push({ kind: 'push', tape: 'f64[]', value: v(this.adjName(l.name)), slot: this.adjointSlot(l.slot) });
+      }
     }
     return out;
   }
 
-  private tapeKind(name: string): 'f64' | 'i32' {
-    return this.vars.get(name) === 'f64' ? 'f64' : 'i32';
+  private tapeKind(name: string): TapeKind {
+    const t = this.vars.get(name);
+    return t === 'f64' ? 'f64' : t === 'f64[]' ? 'f64[]' : 'i32';
   }
+
+  /** The adjoint of a local array travels with it: pushed after it, popped before it. */
+  private adjointSlot = (slot: number) => slot + 500_000;
 
   // ---- the adjoint sweep --------------------------------------------------
 
@@ -266,7 +286,11 @@ class Reverser {
     // Values local to this block come back first: popped (last pushed first), then recomputed in order.
     const locals = this.plan.blockLocals.get(stmts) ?? [];
     for (const l of [...locals].reverse()) {
-      if (l.how === 'push-new') out.push({ kind: 'assign', target: l.name, expr: { kind: 'pop', tape: this.tapeKind(l.name), slot: l.slot } });
+      if (l.how !== 'push-new') continue;
+      if (this.vars.get(l.name) === 'f64[]' && this.active.has(l.name)) {
+        out.push({ kind: 'assign', target: this.adjName(l.name), expr: { kind: 'pop', tape: 'f64[]', slot: this.adjointSlot(l.slot) } });
+      }
+      out.push({ kind: 'assign', target: l.name, expr: { kind: 'pop', tape: this.tapeKind(l.name), slot: l.slot } });
     }
     for (const l of locals) if (l.how === 'recompute') out.push(l.stmt);
     for (let k = stmts.length - 1; k >= 0; k--) this.adjointStmt(stmts[k], out);
@@ -337,7 +361,16 @@ class Reverser {
     const y = s.target;
     const type = this.vars.get(y);
     if (!this.active.has(y) || type === 'i32' || type === 'bool') return;
-    if (type === 'f64[]') return; // array definitions: alloc and alias carry no adjoint work here
+    if (type === 'f64[]') {
+      // Arrays made by a helper send their adjoint back through its VJP; alloc and alias carry none.
+      if (s.expr.kind === 'call') {
+        const contributions: { x: string; value: Atom; negate?: boolean }[] = [];
+        this.comment(s.src ?? `${y} = ${printExpr(s.expr)}`, out);
+        this.callContributions(s.expr, y, this.adjName(y), contributions, out);
+        for (const c of contributions) this.accumulate(c.x, c.value, out, c.negate);
+      }
+      return;
+    }
     let dy = this.adjName(y);
     if (!this.nonzero.has(dy)) return;
     this.comment(s.src ?? `${y} = ${printExpr(s.expr)}`, out);

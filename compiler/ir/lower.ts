@@ -24,6 +24,8 @@ export interface LowerEnv {
   isArrayPrim(name: string): boolean;
   /** The IR name chosen for a callee (unique across the module). */
   calleeName(fn: ParsedFunction): string;
+  /** Whether a callee returns a number or a Float64Array (lowering it first if needed). */
+  resultKind(fn: ParsedFunction): 'num' | 'array';
 }
 
 /** Kinds of values while lowering; numbers are split into f64/i32 later by inferTypes. */
@@ -232,7 +234,6 @@ export class Lowerer {
       const value = this.expr(d.init, ctx, name);
       const kind = this.kindOf(value);
       if (annot && annot !== kind) this.fail('CT1109', { name, kind, other: annot }, d);
-      if (kind === 'array' && ctx.loopDepth > 0 && d.init && isAlloc(d.init)) this.fail('CT1112', { name }, d);
       const irName = this.declare(name, kind, d);
       this.assignTo(irName, value, d.loc?.start);
     }
@@ -572,7 +573,7 @@ export class Lowerer {
     if (prim !== undefined) return this.primCall(prim, args, node, hint);
     const irCallee = this.env.calleeName(fn!);
     this.callees.set(irCallee, fn!);
-    return this.define(hint ?? irCallee, 'num', { kind: 'call', callee: irCallee, args }, node);
+    return this.define(hint ?? irCallee, this.env.resultKind(fn!), { kind: 'call', callee: irCallee, args }, node);
   }
 
   /** `adjointHook(x, h)`: the value x, whose adjoint passes through h(dx, x) on the way back. */
@@ -634,11 +635,6 @@ function annotationKind(id: t.Identifier): Kind | undefined {
   if (ty.type === 'TSTypeReference' && ty.typeName.type === 'Identifier' && ty.typeName.name === 'Float64Array') return 'array';
   if (ty.type === 'TSArrayType' && ty.elementType.type === 'TSNumberKeyword') return 'array';
   return undefined;
-}
-
-function isAlloc(e: t.Expression): boolean {
-  const u = unwrapTs(e);
-  return u.type === 'NewExpression';
 }
 
 /** Parameters used as arrays (`p[i]`, `p.length`) in an untyped function. */

@@ -37,7 +37,8 @@ export type Expr =
   /** Pops the value pushed by the `push` with the same slot. */
   | { kind: 'pop'; tape: TapeKind; slot: number };
 
-export type TapeKind = 'f64' | 'i32';
+/** f64 values; i32 counters, indices and flags; references to arrays (an array allocated in a loop). */
+export type TapeKind = 'f64' | 'i32' | 'f64[]';
 
 export type Stmt =
   /**

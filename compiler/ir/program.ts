@@ -119,6 +119,16 @@ function lowerOnce(entry: ParsedFunction, opts: ProgramOptions, hints: Map<Parse
       resolve: resolveIn(pf),
       isArrayPrim: (p) => opts.arrayPrims?.has(p) ?? false,
       calleeName,
+      // A callee is lowered when first called, so its result's kind is known at the call.
+      resultKind: (callee) => {
+        visit(callee, { fn: pf });
+        const done = lowered.get(calleeName(callee))!;
+        let kind: 'num' | 'array' = 'num';
+        forEachStmt(done.fn.body, (st) => {
+          if (st.kind === 'return' && st.values[0]?.kind === 'var' && done.kinds.get(st.values[0].name) === 'array') kind = 'array';
+        });
+        return kind;
+      },
     };
     const lw = new Lowerer(pf, env, hints.get(pf));
     const { fn, kinds } = lw.lower();

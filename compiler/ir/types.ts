@@ -47,7 +47,7 @@ export function inferTypes({ fn, intUses, active, numbers, source }: InferInput)
     if (demanded.has(name) || !numbers.has(name)) continue;
     demanded.set(name, use);
     for (const e of defs.get(name) ?? []) {
-      if ((e.kind === 'binary' && ['+', '-', '*', '%'].includes(e.op)) || e.kind === 'atom' || (e.kind === 'unary' && e.op === 'neg')) {
+      if ((e.kind === 'binary' && ['+', '-', '*', '%', '/'].includes(e.op)) || e.kind === 'atom' || (e.kind === 'unary' && e.op === 'neg')) {
         for (const a of e.kind === 'binary' ? [e.left, e.right] : e.kind === 'atom' ? [e.value] : [e.arg]) {
           if (a.kind === 'var') work.push([a.name, use]);
         }
@@ -71,10 +71,17 @@ export function inferTypes({ fn, intUses, active, numbers, source }: InferInput)
       default: return false;
     }
   };
+  // Division of integers is integer (truncating) division only where the result must be an
+  // integer, as in sizes like `d * (d + 1) / 2`; elsewhere `/` is real division.
+  // Likewise a number read from a Float64Array and used as an index (an observation list, say)
+  // is converted to an integer where it is read.
+  const intDef = (n: string, e: Expr) => intExpr(e)
+    || (demanded.has(n) && e.kind === 'binary' && e.op === '/' && isInt(e.left) && isInt(e.right))
+    || (demanded.has(n) && e.kind === 'load');
   for (let changed = true; changed;) {
     changed = false;
     for (const [n, es] of defs) {
-      if (ints.has(n) && !es.every(intExpr)) { ints.delete(n); changed = true; }
+      if (ints.has(n) && !es.every((e) => intDef(n, e))) { ints.delete(n); changed = true; }
     }
   }
   for (const [name, use] of demanded) {

@@ -192,6 +192,46 @@ function localArrayOverwrite(x: Float64Array) {
   return s;
 }
 
+/** A tiny MLP: a hidden layer allocated per sample (an array made inside a loop). */
+function mlp(w1: Float64Array, w2: Float64Array, x: Float64Array, batch: number, nIn: number, nHid: number) {
+  let loss = 0;
+  for (let s = 0; s < batch; s++) {
+    const h = new Float64Array(nHid);
+    for (let j = 0; j < nHid; j++) {
+      let a = 0;
+      for (let i = 0; i < nIn; i++) a += w1[j * nIn + i] * x[s * nIn + i];
+      h[j] = Math.tanh(a);
+    }
+    let out = 0;
+    for (let j = 0; j < nHid; j++) out += w2[j] * h[j];
+    loss += (out - 1) * (out - 1);
+  }
+  return loss / batch;
+}
+
+/** Indices stored in a Float64Array (an observation list), and sizes from integer division. */
+function gather(x: Float64Array, idx: Float64Array, n: number) {
+  const half = (n * (n + 1)) / 2;
+  let s = 0;
+  for (let k = 0; k < idx.length; k++) {
+    const j = idx[k];
+    s += x[j] * x[(j + half) % n];
+  }
+  return s;
+}
+
+function scaled(x: Float64Array, a: number) {
+  const y = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = x[i] * a;
+  return y;
+}
+function usesArrayResult(x: Float64Array, a: number) {
+  const y = scaled(x, a);
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += Math.sin(y[i]) * x[i];
+  return s;
+}
+
 export const corpus: Case[] = [
   { name: 'poly', f: poly, args: (r) => [r.uniform(-2, 2), r.uniform(-2, 2)], wrt: [0, 1] },
   { name: 'trig', f: trig, args: (r) => [r.uniform(-1.5, 1.5), r.uniform(0.5, 2)], wrt: [0, 1] },
@@ -214,4 +254,7 @@ export const corpus: Case[] = [
   { name: 'logistic', f: logistic, args: (r) => [r.array(3), r.array(12), Float64Array.from({ length: 4 }, () => r.int(0, 1)), 4, 3] },
   { name: 'usesArrayHelper', f: usesArrayHelper, scope: { arrayHelperSum }, args: (r) => [r.array(5), r.uniform(-1, 1)], wrt: [0, 1] },
   { name: 'localArrayOverwrite', f: localArrayOverwrite, args: (r) => [r.array(5)] },
+  { name: 'mlp', f: mlp, args: (r) => [r.array(6), r.array(3), r.array(8), 4, 2, 3], wrt: [0, 1] },
+  { name: 'gather', f: gather, args: (r) => [r.array(5), Float64Array.from({ length: 7 }, () => r.int(0, 4)), 5] },
+  { name: 'usesArrayResult', f: usesArrayResult, scope: { scaled }, args: (r) => [r.array(5), r.uniform(-1, 1)], wrt: [0, 1] },
 ];

@@ -42,7 +42,7 @@ export function runModule(m: IrModule, args: Value[], opts: RunOptions = {}): Va
 function call(fn: IrFunction, args: Value[], fns: Map<string, IrFunction>, budget: { steps: number }, lenient = false, stats?: { pushes: number }): Value[] {
   const env = new Map<string, Value>();
   fn.params.forEach((p, i) => env.set(p.name, args[i]));
-  const tapes: Record<'f64' | 'i32', Tape> = { f64: { values: [], slots: [] }, i32: { values: [], slots: [] } };
+  const tapes: Record<'f64' | 'i32' | 'f64[]', Tape> = { f64: { values: [], slots: [] }, i32: { values: [], slots: [] }, 'f64[]': { values: [], slots: [] } };
   const get = (n: string): Value => {
     const x = env.get(n);
     if (x === undefined && lenient) return undefined as unknown as Value;

@@ -115,7 +115,7 @@ class Emitter {
   private atom(a: Atom): t.Expression {
     if (a.kind === 'var') {
       const e = this.inline.get(a.name);
-      return e ? this.expr(e) : t.identifier(a.name);
+      return e ? this.valueOf(a.name, e) : t.identifier(a.name);
     }
     if (a.type === 'bool') return t.booleanLiteral(a.value !== 0);
     return numberLiteral(a.value);
@@ -145,9 +145,17 @@ class Emitter {
       case 'load': return t.memberExpression(t.identifier(e.array), this.atom(e.index), true);
       case 'length': return t.memberExpression(t.identifier(e.array), t.identifier('length'));
       case 'alloc': return t.newExpression(t.identifier('Float64Array'), [this.atom(e.length)]);
-      case 'pop': return t.callExpression(memberPath(e.tape === 'f64' ? 'tape.pop' : 'tape.popInt'), []);
+      case 'pop': return t.callExpression(memberPath(e.tape === 'f64' ? 'tape.pop' : e.tape === 'i32' ? 'tape.popInt' : 'tape.popRef'), []);
       default: return assertNever(e, 'expression');
     }
+  }
+
+  /** The expression assigned to `target`: integer division truncates (the IR's i32 `/`). */
+  private valueOf(target: string, e: Expr): t.Expression {
+    if (((e.kind === 'binary' && e.op === '/') || e.kind === 'load') && this.fn.vars.get(target) === 'i32') {
+      return t.binaryExpression('|', this.expr(e), t.numericLiteral(0));
+    }
+    return this.expr(e);
   }
 
   private assign(target: string, value: t.Expression, s: Stmt): t.Statement {
@@ -166,7 +174,7 @@ class Emitter {
         if (e.kind === 'binary' && (e.op === '+' || e.op === '-') && e.left.kind === 'var' && e.left.name === s.target && this.declareAt.get(s.target) !== s) {
           return t.expressionStatement(t.assignmentExpression(`${e.op}=`, t.identifier(s.target), this.atom(e.right)));
         }
-        return this.assign(s.target, this.expr(e), s);
+        return this.assign(s.target, this.valueOf(s.target, e), s);
       }
       case 'multi':
         if (!s.targets.length) return t.expressionStatement(t.callExpression(t.identifier(s.callee), s.args.map((a) => this.atom(a))));
@@ -208,7 +216,7 @@ class Emitter {
         if (!s.values.length) return t.returnStatement();
         return t.returnStatement(s.values.length === 1 ? this.atom(s.values[0]) : t.arrayExpression(s.values.map((a) => this.atom(a))));
       case 'push':
-        return t.expressionStatement(t.callExpression(memberPath(s.tape === 'f64' ? 'tape.push' : 'tape.pushInt'), [this.atom(s.value)]));
+        return t.expressionStatement(t.callExpression(memberPath(s.tape === 'f64' ? 'tape.push' : s.tape === 'i32' ? 'tape.pushInt' : 'tape.pushRef'), [this.atom(s.value)]));
       case 'comment': this.pendingComments.push(s.text); return undefined;
       default: return assertNever(s, 'statement');
     }

@@ -1,11 +1,9 @@
 function dprefix_dx(x) {
-  let diff, p_diff, x_i, sum, p_old2, p_i2, s2;
+  let diff, p_diff, x_i, sum, p_i2, s2;
   // primal
   const x_len = x.length;
   const p = new Float64Array(x_len);
   const dp = new Float64Array(x_len);
-  let p_old = p[0];
-  tape.push(p_old);
   p[0] = x[0];
   const x_len2 = x.length;
   for (let i = 1; i < x_len2; i++) {
@@ -13,8 +11,6 @@ function dprefix_dx(x) {
     p_diff = p[diff];
     x_i = x[i];
     sum = p_diff + x_i;
-    p_old2 = p[i];
-    tape.push(p_old2);
     p[i] = sum;
     tape.push(p_diff);
   }
@@ -48,16 +44,12 @@ function dprefix_dx(x) {
     const dp_i = dp[i];
     dp[i] = 0;
     const dsum = dp_i;
-    p_old2 = tape.pop();
-    p[i] = p_old2;
     dx[i] += dsum;
     dp[diff] += dsum;
   }
   // grad of: p[0] = x[0]
   const dp_k = dp[0];
   dp[0] = 0;
-  p_old = tape.pop();
-  p[0] = p_old;
   dx[0] += dp_k;
   return dx;
 }

@@ -3,10 +3,11 @@ function jvp_spring(k, c, tk, tc) {
   let tpos = 0;
   let vel = 0;
   let tvel = 0;
+  const neg_k = -k;
+  const neg_t = -tk;
   for (let step = 0; step < 1000; step++) {
-    const neg_k = -k;
     const acc = neg_k * pos - c * vel;
-    const t_sum6 = pos * -tk + neg_k * tpos - (vel * tc + c * tvel);
+    const t_sum6 = pos * neg_t + neg_k * tpos - (vel * tc + c * tvel);
     pos = pos + 0.01 * vel;
     tpos = tpos + 0.01 * tvel;
     vel = vel + 0.01 * acc;

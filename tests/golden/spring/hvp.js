@@ -1,14 +1,14 @@
 function hvp_spring(k, c, tk) {
-  let neg_k;
   // primal
   let pos = 1;
   let tpos = 0;
   let vel = 0;
   let tvel = 0;
+  const neg_k = -k;
+  const neg_t = -tk;
   for (let step = 0; step < 1000; step++) {
-    neg_k = -k;
     const acc = neg_k * pos - c * vel;
-    const t_sum5 = pos * -tk + neg_k * tpos - c * tvel;
+    const t_sum5 = pos * neg_t + neg_k * tpos - c * tvel;
     tape.push(pos);
     tape.push(tpos);
     pos = pos + 0.01 * vel;
@@ -24,7 +24,6 @@ function hvp_spring(k, c, tk) {
   let tdpos = tpos + tpos;
   let tdk = 0;
   for (let step = 999; step >= 0; step--) {
-    neg_k = -k;
     // grad of: vel += dt * acc
     const dvel2_acc = dvel * 0.01;
     const t_term15 = 0.01 * tdvel;
@@ -35,7 +34,7 @@ function hvp_spring(k, c, tk) {
     dvel = dvel + dpos * 0.01 + -dvel2_acc * c;
     tdvel = tdvel + 0.01 * tdpos + c * -t_term15;
     dpos = dpos + dvel2_acc * neg_k;
-    tdpos = tdpos + (neg_k * t_term15 + dvel2_acc * -tk);
+    tdpos = tdpos + (neg_k * t_term15 + dvel2_acc * neg_t);
     tdk -= pos * t_term15 + dvel2_acc * tpos;
   }
   return tdk;

@@ -1,10 +1,9 @@
 function dspring_dk_c(k, c) {
-  let neg_k;
   // primal
   let pos = 1;
   let vel = 0;
+  const neg_k = -k;
   for (let step = 0; step < 1000; step++) {
-    neg_k = -k;
     const acc = neg_k * pos - c * vel;
     tape.push(pos);
     pos += 0.01 * vel;
@@ -18,7 +17,6 @@ function dspring_dk_c(k, c) {
   let dk = 0;
   let dc = 0;
   for (let step = 999; step >= 0; step--) {
-    neg_k = -k;
     vel = tape.pop();
     // grad of: vel += dt * acc
     const dvel2_acc = dvel * 0.01;
