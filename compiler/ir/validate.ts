@@ -116,7 +116,7 @@ class Validator {
       case 'load': this.readArray(e.array, d, where); this.want(e.index, (t) => t === 'i32', 'the index', where); return 'f64';
       case 'length': this.readArray(e.array, d, where); return 'numeric';
       case 'alloc': this.want(e.length, (t) => t === 'i32', 'the length of alloc', where); return 'f64[]';
-      case 'pop': return e.tape === 'i32' ? 'i32-or-bool' : 'f64';
+      case 'pop': return e.tape === 'i32' ? 'i32-or-bool' : e.tape;
       default: return assertNever(e, 'expression');
     }
   }
@@ -192,7 +192,7 @@ class Validator {
         return null;
       case 'push':
         this.read(s.value, d, where);
-        this.want(s.value, (t) => (s.tape === 'i32' ? t === 'i32' || t === 'bool' : numeric(t)), 'the pushed value', where);
+        this.want(s.value, (t) => (s.tape === 'i32' ? t === 'i32' || t === 'bool' : s.tape === 'f64[]' ? t === 'f64[]' : numeric(t)), 'the pushed value', where);
         return d;
       case 'comment': return d;
       default: return assertNever(s, 'statement');

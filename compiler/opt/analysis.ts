@@ -3,7 +3,8 @@
 // graph, and loops are solved by iterating their bodies to a fixpoint.
 //
 // - `aliases`: which array names may denote the same Float64Array (`b = a`,
-//   and an array returned by a call or primitive that was given arrays).
+//   an array returned by a call or primitive that was given arrays, and an
+//   array popped from the tape with what was pushed in its slot).
 // - `moduleEffects`: which array parameters each function of a module may
 //   write (vjp functions accumulate into their array adjoints, `dx`).
 //   Without it, a call is assumed to write every array it is given.
@@ -45,6 +46,14 @@ export function aliases(fn: IrFunction): Aliases {
       if (e.kind === 'call' || e.kind === 'prim') for (const a of arrayArgs(e.args)) union(s.target, a);
     }
     if (s.kind === 'multi') for (const t of s.targets.filter(isArray)) for (const a of arrayArgs(s.args)) union(t, a);
+  });
+  // An array popped from the tape is the array that was pushed with the same slot.
+  const pushed = new Map<number, string[]>();
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'push' && s.value.kind === 'var' && isArray(s.value.name)) pushed.set(s.slot, [...(pushed.get(s.slot) ?? []), s.value.name]);
+  });
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'assign' && s.expr.kind === 'pop' && isArray(s.target)) for (const a of pushed.get(s.expr.slot) ?? []) union(s.target, a);
   });
   const classes = new Map<string, string[]>();
   for (const n of parent.keys()) {
@@ -134,7 +143,11 @@ export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContex
   // Array parameters are the caller's: what is written into them stays visible after the return.
   const arrayParams = fn.params.filter((p) => p.type === 'f64[]').map((p) => p.name);
   const after = new Map<Stmt, ReadonlySet<string>>();
-  const anyLive = (name: string, live: ReadonlySet<string>) => alias(name).some((n) => live.has(n));
+  // An array pushed on the tape is read later under another name (the pop's target, which may not be
+  // assigned yet): its contents count as live throughout.
+  const taped = new Set<string>();
+  forEachStmt(fn.body, (s) => { if (s.kind === 'push' && s.value.kind === 'var' && fn.vars.get(s.value.name) === 'f64[]') for (const n of alias(s.value.name)) taped.add(n); });
+  const anyLive = (name: string, live: ReadonlySet<string>) => taped.has(name) || alias(name).some((n) => live.has(n));
   const writes = new Map<Stmt, string[]>();
   const written = (s: Stmt) => { let w = writes.get(s); if (!w) { w = writtenArrays(s, fn, ctx); writes.set(s, w); } return w; };
   const dead = (s: Stmt, live: ReadonlySet<string>): boolean => {

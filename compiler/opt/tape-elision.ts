@@ -17,6 +17,9 @@
 //    where the push does not provably come first, `x_saved = 0` at entry
 //    keeps the IR defined on every path.
 //
+// Arrays on the tape (references to arrays allocated in loops) take part in
+// rule 1 only.
+//
 // Assumes: valid IR with a well-formed tape (pops undo pushes of the same
 // slot, in stack order). Removing both ends of every push/pop of a slot keeps
 // the order of the other slots intact, so the stack stays well formed.
@@ -69,7 +72,8 @@ export function removeDeadTapePairs(fn: IrFunction, live: Liveness): IrFunction 
 function forwardUnchanged(fn: IrFunction): IrFunction {
   const m = new Map<Stmt, Stmt[]>();
   for (const slot of slots(fn).values()) {
-    if (slot.pushes.length !== 1 || !slot.pops.length) continue;
+    // Arrays stay on the tape: a copy would alias them, which the IR allows only right after a definition.
+    if (slot.pushes.length !== 1 || !slot.pops.length || slot.tape === 'f64[]') continue;
     const push = slot.pushes[0];
     const value = (push.stmt as Extract<Stmt, { kind: 'push' }>).value;
     const ok = slot.pops.every((pop) => canHold(fn.vars.get(popTarget(pop.stmt)), value, fn.vars)

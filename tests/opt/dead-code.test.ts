@@ -63,6 +63,25 @@ const cases: Record<string, Function | string> = {
       }
       return s
     }`,
+  // t is written after it is pushed and read back through u: the store stays.
+  array_tape: `
+    function array_tape(x: f64[], n: i32) -> f64 {
+      locals i: i32, t: f64[], u: f64[], s: f64, v: f64, w: f64[]
+      s = 0.0
+      for i = 0i; i < n; ++ {
+        t = alloc(2i)
+        push.f64[] #0 t
+        t[0i] = 3.0
+        w = alloc(2i)
+        w[0i] = 1.0
+      }
+      for i = n; i > 0i; -- {
+        u = pop.f64[] #0
+        v = u[0i]
+        s = s + v
+      }
+      return s
+    }`,
   labels: `
     function labels(a: f64) -> f64 {
       locals t: f64, u: f64, da: f64

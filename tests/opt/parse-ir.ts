@@ -29,7 +29,7 @@ export function parseIr(text: string): IrFunction {
   const args = (s: string) => (s.trim() ? s.split(',').map(atom) : []);
   const expr = (s: string): Expr => {
     let m: RegExpExecArray | null;
-    if ((m = /^pop\.(f64|i32) #(\d+)$/.exec(s))) return { kind: 'pop', tape: m[1] as TapeKind, slot: Number(m[2]) };
+    if ((m = /^pop\.(f64\[\]|f64|i32) #(\d+)$/.exec(s))) return { kind: 'pop', tape: m[1] as TapeKind, slot: Number(m[2]) };
     if ((m = /^call (\w+)\((.*)\)$/.exec(s))) return { kind: 'call', callee: m[1], args: args(m[2]) };
     if ((m = /^alloc\((.*)\)$/.exec(s))) return { kind: 'alloc', length: atom(m[1]) };
     if ((m = /^toInt\((.*)\)$/.exec(s))) return { kind: 'unary', op: 'toInt', arg: atom(m[1]) };
@@ -52,7 +52,7 @@ export function parseIr(text: string): IrFunction {
       if (l.startsWith('// ')) { out.push({ kind: 'comment', text: l.slice(3) }); continue; }
       if (l === 'break' || l === 'continue') { out.push({ kind: l }); continue; }
       if ((m = /^return (.*)$/.exec(l))) { out.push({ kind: 'return', values: args(m[1]) }); continue; }
-      if ((m = /^push\.(f64|i32) #(\d+) (\S+)$/.exec(l))) { out.push({ kind: 'push', tape: m[1] as TapeKind, slot: Number(m[2]), value: atom(m[3]) }); continue; }
+      if ((m = /^push\.(f64\[\]|f64|i32) #(\d+) (\S+)$/.exec(l))) { out.push({ kind: 'push', tape: m[1] as TapeKind, slot: Number(m[2]), value: atom(m[3]) }); continue; }
       if ((m = /^if (\S+) \{$/.exec(l))) {
         i++;
         const then = block();
