@@ -73,6 +73,8 @@ interface RawResult { binary: Uint8Array | null; error: string | null; stderr: s
 /** Where asc runs: a worker thread (Node) or this thread (browsers, or COTANGENT_COMPILE_IN_THREAD=1). */
 interface Backend {
   compile(source: string, trim: boolean): Promise<RawResult>;
+  /** binaryen's text format of a module. */
+  text(bytes: Uint8Array): Promise<string>;
   close(): void;
 }
 
@@ -94,6 +96,11 @@ export async function loadCompiler(): Promise<void> {
 
 export function isCompilerLoaded(): boolean {
   return backend !== undefined;
+}
+
+/** The WebAssembly text format of module bytes (binaryen's printer, run where the compiler runs). */
+export async function wasmText(bytes: Uint8Array): Promise<string> {
+  return (await getBackend()).text(bytes);
 }
 
 /** Stops the compiler's worker (it is restarted on demand); frees its memory (~300 MB after many compiles). */
@@ -195,6 +202,11 @@ async function inThreadBackend(): Promise<Backend> {
         for (const k of hidden) Object.defineProperty(lib, k, { enumerable: true });
       }
     },
+    async text(bytes) {
+      const { default: binaryen } = await import('assemblyscript/binaryen');
+      const mod = binaryen.readBinary(bytes);
+      try { return mod.emitText(); } finally { mod.dispose(); }
+    },
     close() {},
   };
 }
@@ -204,13 +216,25 @@ async function inThreadBackend(): Promise<Backend> {
  * no loader hooks (execArgv: []): under tsx, importing binaryen's 13 MB script
  * through the hooks takes ~15 s instead of ~0.5 s.
  */
-function workerSource(ascUrl: string): string {
+function workerSource(ascUrl: string, binaryenUrl: string): string {
   return `
 import { parentPort } from 'node:worker_threads';
 const mod = await import(${JSON.stringify(ascUrl)});
 const asc = mod.default ?? mod;
 const CORE = new Set(${JSON.stringify([...LIBRARY_CORE])});
 parentPort.on('message', async (m) => {
+  if (m.text) {
+    let out;
+    try {
+      const binaryen = (await import(${JSON.stringify(binaryenUrl)})).default;
+      const bm = binaryen.readBinary(m.text);
+      try { out = { id: m.id, text: bm.emitText() }; } finally { bm.dispose(); }
+    } catch (e) {
+      out = { id: m.id, text: null, error: String((e && e.stack) || e) };
+    }
+    parentPort.postMessage(out);
+    return;
+  }
   const lib = asc.libraryFiles;
   const hidden = [];
   if (m.trim) for (const k of Object.keys(lib)) {
@@ -234,9 +258,10 @@ parentPort.postMessage({ ready: true });
 async function workerBackend(): Promise<Backend> {
   const { Worker } = await import('node:worker_threads');
   const ascUrl = import.meta.resolve('assemblyscript/asc');
-  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource(ascUrl))}`), { execArgv: [] });
+  const binaryenUrl = import.meta.resolve('assemblyscript/binaryen');
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource(ascUrl, binaryenUrl))}`), { execArgv: [] });
   worker.unref();
-  const pending = new Map<number, (r: RawResult) => void>();
+  const pending = new Map<number, (r: RawResult & { text?: string | null }) => void>();
   let nextId = 1;
   let failed: Error | undefined;
   const fail = (e: Error) => {
@@ -253,21 +278,27 @@ async function workerBackend(): Promise<Backend> {
   });
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
-  worker.on('message', (m: RawResult & { id: number }) => {
+  worker.on('message', (m: RawResult & { id: number; text?: string | null }) => {
     const resolve = pending.get(m.id);
     if (!resolve) return;
     pending.delete(m.id);
-    resolve({ binary: m.binary ? new Uint8Array(m.binary) : null, error: m.error, stderr: m.stderr });
+    resolve({ binary: m.binary ? new Uint8Array(m.binary) : null, error: m.error, stderr: m.stderr, text: m.text });
   });
+  const send = (message: Record<string, unknown>) => {
+    if (failed) return Promise.resolve({ binary: null, error: failed.message, stderr: '', text: null });
+    const id = nextId++;
+    return new Promise<RawResult & { text?: string | null }>((resolve) => {
+      pending.set(id, resolve);
+      worker.ref();
+      worker.postMessage({ id, ...message });
+    }).finally(() => { if (!pending.size) worker.unref(); });
+  };
   return {
-    compile(source, trim) {
-      if (failed) return Promise.resolve({ binary: null, error: failed.message, stderr: '' });
-      const id = nextId++;
-      return new Promise<RawResult>((resolve) => {
-        pending.set(id, resolve);
-        worker.ref();
-        worker.postMessage({ id, source, trim, flags: flags() });
-      }).finally(() => { if (!pending.size) worker.unref(); });
+    compile: (source, trim) => send({ source, trim, flags: flags() }),
+    async text(bytes) {
+      const r = await send({ text: bytes });
+      if (typeof r.text !== 'string') throw new Error(`cotangent: cannot print the module: ${r.error}`);
+      return r.text;
     },
     close() { void worker.terminate(); },
   };

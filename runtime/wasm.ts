@@ -7,7 +7,7 @@ import { compileAssemblyScript } from './wasm-compile.js';
 import { WasmInstance, type WasmValue } from './wasm-instance.js';
 
 export { AsEmitError } from '../compiler/emit/as/index.js';
-export { AscError, clearMemoryCache, loadCompiler } from './wasm-compile.js';
+export { AscError, clearMemoryCache, loadCompiler, releaseCompiler, wasmText } from './wasm-compile.js';
 export { WasmInstance, sharedMemorySupported } from './wasm-instance.js';
 
 export interface CompiledModule {

@@ -6,7 +6,7 @@ import { scalarRule } from '../../rules/index.js';
 import { assertNever, type Atom, type Const, type Expr, type IrFunction, type IrModule, type Loc, type Stmt, type Type } from '../../ir/nodes.js';
 import { AsNamer } from './names.js';
 import { prelude, type PreludePart } from './prelude.js';
-import { aliasClasses, countUses, planVectorLoop, VECTOR_OPS, VECTOR_PRIMS, type ForStmt, type LaneKind, type LoopContext, type VectorPlan } from './simd.js';
+import { aliasClasses, planVectorLoop, VECTOR_OPS, VECTOR_PRIMS, type ForStmt, type LaneKind, type LoopContext, type VectorPlan } from './simd.js';
 
 export interface AsEmitOptions {
   /** Emit f64x2 loops where the analysis allows (default true). */
@@ -178,7 +178,7 @@ class FunctionEmitter {
     this.namer = new AsNamer([...m.fnNames.values(), ...m.resultGlobals.keys()]);
     for (const p of fn.params) this.names.set(p.name, this.namer.fresh(p.name));
     for (const n of fn.vars.keys()) if (!this.names.has(n)) this.names.set(n, this.namer.fresh(n));
-    this.loopCtx = { fn, totalUses: countUses(fn.body), aliasOf: aliasClasses(fn) };
+    this.loopCtx = { fn, aliasOf: aliasClasses(fn) };
   }
 
   fail(what: string, loc?: Loc): never {
@@ -294,6 +294,7 @@ class FunctionEmitter {
       }
       case 'pop':
         if (e.tape === 'f64') { this.m.used.add('tapeF'); return ex('popF()', 'f64'); }
+        if (e.tape === 'f64[]') { this.m.used.add('tapeR'); return ex('popR()', 'usize'); }
         this.m.used.add('tapeI');
         return ex('popI()', 'i32');
       default: return assertNever(e, 'expression');
@@ -359,6 +360,11 @@ class FunctionEmitter {
       return ex(`${operand(this.atomAs(l, t))} ${op} ${operand(this.atomAs(r, t))}`, 'bool', true);
     }
     if (op === '**') return ex(`Math.pow(${this.atomAs(l, 'f64').code}, ${this.atomAs(r, 'f64').code})`, 'f64');
+    if (op === '/' && tl === 'i32' && tr === 'i32' && target === 'i32') {
+      // Sizes such as d * (d + 1) / 2: truncating integer division, as the JS emitter's (a / b) | 0.
+      this.m.used.add('divInt');
+      return ex(`divInt(${this.atomAs(l, 'i32').code}, ${this.atomAs(r, 'i32').code})`, 'i32');
+    }
     if (ARITH.has(op) || op === '%' || op === '/') {
       const t: AsType = op !== '/' && tl === 'i32' && tr === 'i32' && target === 'i32' ? 'i32' : 'f64';
       return ex(`${operand(this.atomAs(l, t))} ${op} ${operand(this.atomAs(r, t))}`, t, true);
@@ -430,6 +436,7 @@ class FunctionEmitter {
       case 'return': return this.returnStmt(s.values);
       case 'push':
         if (s.tape === 'f64') { this.m.used.add('tapeF'); this.line(`pushF(${this.atomAs(s.value, 'f64').code});`); }
+        else if (s.tape === 'f64[]') { this.m.used.add('tapeR'); this.line(`pushR(${this.array((s.value as { name: string }).name)});`); }
         else { this.m.used.add('tapeI'); this.line(`pushI(${this.atomAs(s.value, 'i32').code});`); }
         return;
       case 'comment':
@@ -559,6 +566,7 @@ class FunctionEmitter {
   }
 
   private forStmt(s: ForStmt): void {
+    if (this.typeOf(s.index) === 'f64') return this.f64For(s);
     const innermost = !s.body.some(containsLoop);
     if (innermost && this.m.opts.simd !== false) {
       const d = planVectorLoop(s, this.loopCtx);
@@ -573,6 +581,21 @@ class FunctionEmitter {
     const start = this.start(s);
     const init = this.declares(s, s.index) ? `let ${i}: i32 = ${start}` : `${i} = ${start}`;
     this.line(`for (${init}; ${i} ${cmp} ${bound}; ${s.step === 1 ? `${i}++` : `${i}--`}) {`);
+    this.loopStack.push({ brk: ['break;'], cont: ['continue;'] });
+    this.nested(() => this.block(s.body));
+    this.loopStack.pop();
+    this.line('}');
+  }
+
+  /** A counted loop whose index is an f64 (it starts at a non-integer): counts exactly as JS does. */
+  private f64For(s: ForStmt): void {
+    const i = this.name(s.index);
+    const up = s.step === 1;
+    const cmp = up ? (s.inclusive ? '<=' : '<') : (s.inclusive ? '>=' : '>');
+    const start = this.atomAs(s.start, 'f64').code;
+    const end = this.atomAs(s.end, 'f64').code;
+    const init = this.declares(s, s.index) ? `let ${i}: f64 = ${start}` : `${i} = ${start}`;
+    this.line(`for (${init}; ${i} ${cmp} ${end}; ${up ? `${i}++` : `${i}--`}) {`);
     this.loopStack.push({ brk: ['break;'], cont: ['continue;'] });
     this.nested(() => this.block(s.body));
     this.loopStack.pop();
@@ -621,6 +644,7 @@ class FunctionEmitter {
     const vecKind = (a: Atom): LaneKind => (a.kind === 'var' && a.name === s.index ? 'idx' : a.kind === 'var' ? plan.kinds.get(a.name) ?? 'inv' : 'inv');
     const preSplat = (a: Atom) => { if (vecKind(a) === 'inv') needSplat(a); };
     for (const b of s.body) {
+      if (plan.skip.has(b)) continue;
       if (b.kind === 'assign' && plan.reductions.has(b)) { preSplat(plan.reductions.get(b)!.operand); continue; }
       if (b.kind === 'store') { preSplat(b.value); continue; }
       if (b.kind !== 'assign' || plan.kinds.get(b.target) !== 'vec') continue;
@@ -642,6 +666,7 @@ class FunctionEmitter {
       if (!up) this.override.set(s.index, base);
       try {
         for (const b of s.body) {
+          if (plan.skip.has(b)) continue;
           if (b.kind === 'comment') { this.stmt(b); continue; }
           if (b.kind === 'store') {
             const idx = this.index(b.index, b.loc).code;

@@ -4,7 +4,7 @@
 // The memory layout and the ABI are described in compiler/emit/as/README.md.
 
 export type PreludePart =
-  | 'arrays' | 'alloc' | 'allocOf' | 'tapeF' | 'tapeI' | 'simd' | 'toInt32' | 'bounds' | 'startIndex';
+  | 'arrays' | 'alloc' | 'allocOf' | 'tapeF' | 'tapeI' | 'simd' | 'toInt32' | 'bounds' | 'startIndex' | 'tapeR' | 'divInt';
 
 const BASE = `
 // The arena: \`new Float64Array(n)\` and tape storage, bump-allocated from
@@ -140,6 +140,33 @@ function ti_grow(): void {
 }
 `,
   },
+  tapeR: {
+    deps: [],
+    text: `
+// The array tape: addresses of arrays a loop allocates anew on each iteration.
+let tr_ptr: usize = 0;
+let tr_end: usize = 0;
+let tr_base: usize = 0;
+@inline function pushR(v: usize): void {
+  if (tr_ptr >= tr_end) tr_grow();
+  store<usize>(tr_ptr, v);
+  tr_ptr += 4;
+}
+@inline function popR(): usize {
+  tr_ptr -= 4;
+  return load<usize>(tr_ptr);
+}
+function tr_grow(): void {
+  const used = tr_ptr - tr_base;
+  const cap = max<usize>(used << 1, 16384);
+  const p = ct_bytes(<u64>cap);
+  if (used) memory.copy(p, tr_base, used);
+  tr_base = p;
+  tr_ptr = p + used;
+  tr_end = p + cap;
+}
+`,
+  },
   simd: {
     deps: [],
     text: `
@@ -161,6 +188,13 @@ function toInt32(x: f64): i32 {
   if (!isFinite(x)) return 0;
   return <i32><i64>(x % 4294967296.0);
 }
+`,
+  },
+  divInt: {
+    deps: [],
+    text: `
+// Integer division as JS computes \`(a / b) | 0\`: truncated, 0 when b is 0, and MIN_VALUE / -1 wraps.
+@inline function divInt(a: i32, b: i32): i32 { return b == 0 ? 0 : b == -1 ? -a : a / b; }
 `,
   },
   startIndex: {
@@ -197,10 +231,11 @@ export function prelude(used: Set<PreludePart>, resultSlots: number): string {
   const all = new Set<PreludePart>();
   const add = (p: PreludePart) => { if (all.has(p)) return; all.add(p); for (const d of PARTS[p].deps) add(d); };
   for (const p of used) add(p);
-  const order: PreludePart[] = ['arrays', 'alloc', 'allocOf', 'tapeF', 'tapeI', 'simd', 'toInt32', 'startIndex', 'bounds'];
+  const order: PreludePart[] = ['arrays', 'alloc', 'allocOf', 'tapeF', 'tapeI', 'tapeR', 'simd', 'toInt32', 'divInt', 'startIndex', 'bounds'];
   const resets = ['ct_top = arena;', 'ct_err = 0;'];
   if (all.has('tapeF')) resets.push('tf_ptr = 0;', 'tf_end = 0;', 'tf_base = 0;');
   if (all.has('tapeI')) resets.push('ti_ptr = 0;', 'ti_end = 0;', 'ti_base = 0;');
+  if (all.has('tapeR')) resets.push('tr_ptr = 0;', 'tr_end = 0;', 'tr_base = 0;');
   const begin = `
 // Called by the entry wrapper: the arena starts at \`arena\` (after the copied-in arguments), tapes empty.
 function ct_begin(arena: usize): void {

@@ -10,7 +10,8 @@
 // stores go to a[idx] (plain or +=), and the only value carried from one
 // iteration to the next is a sum `s = s + x` / `s = s - x` that nothing else in
 // the body reads. An array written by the loop may be read only at the same
-// index expression it is written at. Anything else (calls, the tape, branches,
+// index expression it is written at, unless the loop only adds into it (`+=`
+// at any offsets, never read), as adjoint loops do. Anything else (calls, the tape, branches,
 // nested loops, Math.exp and friends, strided or gathered indices) keeps the
 // loop scalar; the reason is reported.
 import type { Atom, Expr, IrFunction, Stmt, Type } from '../../ir/nodes.js';
@@ -25,8 +26,10 @@ export interface Reduction { target: string; op: '+' | '-'; operand: Atom }
 export interface VectorPlan {
   /** The kind of every variable the body assigns (reductions excluded). */
   kinds: Map<string, LaneKind>;
-  /** Reductions, keyed by their statement. */
+  /** Reductions, keyed by their statement (`s = s + x`, or `t = s + x` when `s = t` follows). */
   reductions: Map<Stmt, Reduction>;
+  /** Statements the vector loop leaves out (the `s = t` completing a reduction through a copy). */
+  skip: Set<Stmt>;
 }
 
 export type VectorDecision = { ok: true; plan: VectorPlan } | { ok: false; reason: string };
@@ -74,21 +77,28 @@ export function aliasClasses(fn: IrFunction): (array: string) => string {
 
 export interface LoopContext {
   fn: IrFunction;
-  /** countUses over the whole function. */
-  totalUses: Map<string, number>;
   aliasOf: (array: string) => string;
 }
 
 export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision {
   const { fn } = ctx;
   const index = loop.index;
+  if (fn.vars.get(index) !== 'i32') return { ok: false, reason: 'the index is not an i32' };
   const inBody = countUses(loop.body);
   const assigned = assignedIn(loop.body);
+  const deadCache = new Map<string, boolean>();
+  const deadAfter = (v: string) => {
+    let d = deadCache.get(v);
+    if (d === undefined) { d = deadAfterLoop(fn.body, loop, v); deadCache.set(v, d); }
+    return d;
+  };
   const kinds = new Map<string, LaneKind>();
+  const skip = new Set<Stmt>();
+  const viaCopy = reductionsThroughCopies(loop.body, fn, inBody);
   /** Canonical invariant offset of idx values from the loop index ('' for the index itself). */
   const offsets = new Map<string, string>([[index, '']]);
   const reductions = new Map<Stmt, Reduction>();
-  const accesses: { array: string; key: string | null; store: boolean }[] = [];
+  const accesses: { array: string; key: string | null; store: boolean; accumulate?: boolean }[] = [];
   let vectorWork = false;
   const no = (reason: string): VectorDecision => ({ ok: false, reason });
 
@@ -169,12 +179,23 @@ export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision 
   const offsetOf = (a: Atom) => offsets.get((a as { name: string }).name)!;
 
   for (const s of loop.body) {
+    if (skip.has(s)) continue;
     switch (s.kind) {
       case 'comment': break;
       case 'assign': {
         const t = s.target;
         if (t === index) return no('the index is assigned');
-        const local = inBody.get(t) === ctx.totalUses.get(t);
+        const copy = viaCopy.get(s);
+        if (copy && deadAfter(t)) {
+          const k = kindOf(copy.reduction.operand);
+          if (k !== 'vec' && k !== 'inv') return no(`the sum into \`${copy.reduction.target}\` adds ${k === 'idx' ? 'the loop index' : 'a value from the previous iteration'}`);
+          reductions.set(s, copy.reduction);
+          skip.add(copy.copy);
+          vectorWork = true;
+          break;
+        }
+        // A value private to the iteration: assigned before it is read (kindOf checks) and dead after the loop.
+        const local = deadAfter(t);
         if (!local) {
           const r = asReduction(s, fn);
           if (!r || inBody.get(t) !== 2) return no(`\`${t}\` carries a value from one iteration to the next`);
@@ -197,7 +218,7 @@ export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision 
         const kv = kindOf(s.value);
         if (kv !== 'vec' && kv !== 'inv') return no(kv === 'idx' ? 'the loop index is stored as a number' : 'a value from the previous iteration is stored');
         if (typeOf(s.value) === 'bool') return no('a boolean is stored');
-        accesses.push({ array: s.array, key: offsetOf(s.index), store: true });
+        accesses.push({ array: s.array, key: offsetOf(s.index), store: true, accumulate: s.accumulate });
         vectorWork = true;
         break;
       }
@@ -211,21 +232,25 @@ export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision 
   }
   if (!vectorWork) return no('nothing per-element to vectorise');
 
-  // Dependences through memory: an array the loop writes must be read and written at one index.
+  // Dependences through memory: an array the loop writes must be read and written at one index,
+  // unless the loop only adds into it (`dx[i] += ...; dx[i + 1] += ...`): additions commute, so
+  // running them two lanes at a time only reorders them.
   const written = new Map<string, Set<string>>();
+  const onlyAdded = new Set<string>();
   for (const a of accesses) if (a.store) {
     const c = ctx.aliasOf(a.array);
-    if (!written.has(c)) written.set(c, new Set());
+    if (!written.has(c)) { written.set(c, new Set()); onlyAdded.add(c); }
     written.get(c)!.add(a.key!);
   }
-  for (const [c, keys] of written) if (keys.size > 1) return no(`\`${c}\` is written at two different offsets`);
+  for (const a of accesses) if (!a.accumulate) onlyAdded.delete(ctx.aliasOf(a.array));
+  for (const [c, keys] of written) if (keys.size > 1 && !onlyAdded.has(c)) return no(`\`${c}\` is written at two different offsets`);
   for (const a of accesses) {
     const keys = written.get(ctx.aliasOf(a.array));
-    if (!keys) continue;
+    if (!keys || onlyAdded.has(ctx.aliasOf(a.array))) continue;
     if (a.key === null) return no(`\`${a.array}\` is written by the loop and read at a fixed element`);
     if (!keys.has(a.key)) return no(`\`${a.array}\` is written and read at different offsets`);
   }
-  return { ok: true, plan: { kinds, reductions } };
+  return { ok: true, plan: { kinds, reductions, skip } };
 }
 
 /** `s = s + x`, `s = x + s` or `s = s - x` with s an f64. */
@@ -236,5 +261,115 @@ function asReduction(s: Extract<Stmt, { kind: 'assign' }>, fn: IrFunction): Redu
   if (e.op === '+' && isT(e.left) && !isT(e.right)) return { target: s.target, op: '+', operand: e.right };
   if (e.op === '+' && isT(e.right) && !isT(e.left)) return { target: s.target, op: '+', operand: e.left };
   if (e.op === '-' && isT(e.left) && !isT(e.right)) return { target: s.target, op: '-', operand: e.right };
+  return undefined;
+}
+
+/**
+ * `t = s + x` (or `x + s`, `s - x`) followed later by `s = t`, with `s` and `t`
+ * used nowhere else in the body: a sum written through a copy, as forward mode
+ * writes `s_next = s + y; s = s_next`.
+ */
+function reductionsThroughCopies(body: Stmt[], fn: IrFunction, uses: Map<string, number>): Map<Stmt, { reduction: Reduction; copy: Stmt }> {
+  const out = new Map<Stmt, { reduction: Reduction; copy: Stmt }>();
+  body.forEach((s, k) => {
+    if (s.kind !== 'assign' || s.expr.kind !== 'binary' || fn.vars.get(s.target) !== 'f64') return;
+    const e = s.expr;
+    const t = s.target;
+    const candidates: [Atom, Atom][] = e.op === '+' ? [[e.left, e.right], [e.right, e.left]] : e.op === '-' ? [[e.left, e.right]] : [];
+    for (const [sAtom, x] of candidates) {
+      if (sAtom.kind !== 'var' || sAtom.name === t || (x.kind === 'var' && (x.name === sAtom.name || x.name === t))) continue;
+      const sum = sAtom.name;
+      if (fn.vars.get(sum) !== 'f64' || uses.get(sum) !== 2 || uses.get(t) !== 2) continue;
+      const copy = body.slice(k + 1).find((c) => c.kind === 'assign' && c.target === sum);
+      if (!copy || copy.kind !== 'assign' || copy.expr.kind !== 'atom' || copy.expr.value.kind !== 'var' || copy.expr.value.name !== t) continue;
+      out.set(s, { reduction: { target: sum, op: e.op as '+' | '-', operand: x }, copy });
+      return;
+    }
+  });
+  return out;
+}
+
+// ---- liveness after a loop ----------------------------------------------------
+
+type Access = 'read' | 'write' | 'none';
+
+/** What a block does to `v` first when run from its start: reads it, overwrites it, or neither. Conservative: unsure is 'read'. */
+function firstAccess(block: Stmt[], v: string): Access {
+  for (const s of block) {
+    const a = stmtFirstAccess(s, v);
+    if (a !== 'none') return a;
+  }
+  return 'none';
+}
+
+function stmtFirstAccess(s: Stmt, v: string): Access {
+  switch (s.kind) {
+    case 'assign': case 'multi': case 'store': case 'push':
+      if (stmtReads(s).includes(v)) return 'read';
+      return stmtWrites(s).includes(v) ? 'write' : 'none';
+    case 'return':
+      // The function ends here: whatever v holds is never read again.
+      return stmtReads(s).includes(v) ? 'read' : 'write';
+    case 'if': {
+      if (stmtReads(s).includes(v)) return 'read';
+      const a = firstAccess(s.then, v), b = firstAccess(s.else, v);
+      if (a === 'read' || b === 'read') return 'read';
+      return a === 'write' && b === 'write' ? 'write' : 'none';
+    }
+    case 'for': {
+      if (stmtReads(s).includes(v)) return 'read';
+      if (s.index === v) return 'write';
+      // The body may run zero times: a write there kills nothing.
+      return firstAccess(s.body, v) === 'read' ? 'read' : 'none';
+    }
+    case 'while': {
+      const t = firstAccess(s.test, v);
+      if (t !== 'none') return t;
+      if (s.cond.kind === 'var' && s.cond.name === v) return 'read';
+      if (firstAccess(s.body, v) === 'read' || firstAccess(s.update, v) === 'read') return 'read';
+      return 'none';
+    }
+    case 'break': case 'continue':
+      return 'read'; // control goes elsewhere: assume the worst
+    case 'comment': return 'none';
+    default: return 'read';
+  }
+}
+
+/** True if no path from the end of `loop` reads the value `v` has there. */
+export function deadAfterLoop(body: Stmt[], loop: Stmt, v: string): boolean {
+  const path = pathTo(body, loop);
+  if (!path) return false;
+  for (let level = path.length - 1; level >= 0; level--) {
+    const { block, index, owner } = path[level];
+    const rest = firstAccess(block.slice(index + 1), v);
+    if (rest === 'read') return false;
+    if (rest === 'write') return true;
+    // Falling off the end of this block: into the next iteration of an enclosing loop, or past an if.
+    if (owner?.kind === 'for' && firstAccess(owner.body, v) === 'read') return false;
+    if (owner?.kind === 'while') {
+      // The rest of this iteration, then the next one from its test.
+      const after = block === owner.body ? owner.update : block === owner.test ? [] : [];
+      const cond: Stmt[] = owner.cond.kind === 'var' && owner.cond.name === v ? [{ kind: 'push', tape: 'f64', value: owner.cond, slot: -1 }] : [];
+      const seq = block === owner.test ? [...cond, ...owner.body, ...owner.update, ...owner.test, ...cond, ...owner.body]
+        : [...after, ...owner.test, ...cond, ...owner.body, ...owner.update];
+      if (firstAccess(seq, v) === 'read') return false;
+    }
+  }
+  return true;
+}
+
+interface PathStep { block: Stmt[]; index: number; owner?: Stmt }
+
+function pathTo(body: Stmt[], target: Stmt, owner?: Stmt): PathStep[] | undefined {
+  for (let k = 0; k < body.length; k++) {
+    const s = body[k];
+    if (s === target) return [{ block: body, index: k, owner }];
+    const blocks = s.kind === 'if' ? [s.then, s.else] : s.kind === 'for' ? [s.body] : s.kind === 'while' ? [s.test, s.body, s.update] : [];
+    for (const b of blocks) {
+      const sub = pathTo(b, target, s);
+      if (sub) return [{ block: body, index: k, owner }, ...sub];
+    }
+  }
   return undefined;
 }
