@@ -47,7 +47,7 @@ function load(file: string, fn: string) {
 
 function run(mode: DeriveOptions['mode'], file: string, o: ModeOptions): void {
   const parsed = load(file, o.fn);
-  const base = { mode, wrt: parseWrt(o.wrt), preserveResult: o.preserveResult, npModule: np as unknown as Record<string, unknown>, arrayPrims: new Set<string>() };
+  const base = { mode, wrt: parseWrt(o.wrt), preserveResult: o.preserveResult, npModule: np as unknown as Record<string, unknown> };
   if (o.passes) {
     // The raw transformation, then the code after each pass of the pipeline's first round.
     const raw = derive(parsed, { ...base, optimized: false });

@@ -90,14 +90,14 @@ function cached(f: Differentiable, key: string, make: () => Derivative): Derivat
 }
 
 function keyOf(kind: string, opts: Options, wrt: number[]): string {
-  const scope = Object.entries(opts.scope ?? {}).map(([k, v]) => `${k}:${typeof v === 'function' ? (v as Function).name : String(v)}`).join(',');
+  const scope = Object.entries(opts.scope ?? {}).map(([k, v]) => `${k}:${typeof v === 'function' ? (v as Function).name : typeof v === 'number' ? v : typeof v}`).join(',');
   return `${kind}|${Array.isArray(opts.wrt) ? '[' + wrt.join(',') + ']' : wrt[0]}|${opts.optimized !== false}|${!!opts.preserveResult}|${scope}`;
 }
 
 /** Evaluates generated source: the functions, with the tape they share. */
 function instantiate(d: Derived): { entry: Function; tape: Tape } {
   const tape = new Tape();
-  const entry = new Function('tape', `"use strict";\n${d.source}\nreturn ${d.module.entry};`)(tape) as Function;
+  const entry = new Function('tape', 'np', `"use strict";\n${d.source}\nreturn ${d.module.entry};`)(tape, np) as Function;
   return { entry, tape };
 }
 
@@ -140,7 +140,7 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
   return call as unknown as Derivative;
 }
 
-const deriveOpts = (opts: Options) => ({ scope: opts.scope, npModule: np as unknown as Record<string, unknown>, arrayPrims: new Set<string>(), hookFunction: adjointHook });
+const deriveOpts = (opts: Options) => ({ scope: opts.scope, npModule: np as unknown as Record<string, unknown>, hookFunction: adjointHook });
 
 /**
  * Gives `f` a derivative of your own: `partials[i](...args, out)` is ∂f/∂argᵢ.

@@ -653,3 +653,55 @@ export function concat(a: ArrayInput, b: ArrayInput): Float64Array {
   out.set(y, x.length);
   return out;
 }
+
+// ---------------------------------------------------------------------------
+// Building blocks of the derivatives the compiler writes (also usable directly)
+// ---------------------------------------------------------------------------
+
+export { vecmat, matmulNT, matmulTN } from './np-rules.js';
+
+/** Element-wise sign: -1, 0 or 1 (0 at 0, NaN at NaN). */
+export function sign(a: number): number;
+export function sign(a: ArrayInput): Float64Array;
+export function sign(a: Operand): number | Float64Array;
+export function sign(a: Operand): number | Float64Array {
+  const x = asOperand(a, 'sign', 'a');
+  if (typeof x === 'number') return Math.sign(x);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = Math.sign(x[i]);
+  return out;
+}
+
+/** Element-wise 1 where a ≥ b and 0 elsewhere (the mask `maximum` sends its adjoint through; ties go to a). */
+export function atLeast(a: Operand, b: Operand): number | Float64Array {
+  const x = asOperand(a, 'atLeast', 'a');
+  const y = asOperand(b, 'atLeast', 'b');
+  if (typeof x === 'number' && typeof y === 'number') return x >= y ? 1 : 0;
+  const n = typeof x === 'number' ? (y as Float64Array).length : x.length;
+  if (typeof x !== 'number' && typeof y !== 'number' && x.length !== y.length) shapeError('atLeast', `lengths differ (${x.length} vs ${y.length})`);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (typeof x === 'number' ? x : x[i]) >= (typeof y === 'number' ? y : y[i]) ? 1 : 0;
+  return out;
+}
+
+/** An array of n zeros with `value` at index i. */
+export function onehot(n: number, i: number, value: number): Float64Array {
+  asSize(n, 'onehot', 'n');
+  const out = new Float64Array(n);
+  if (i < 0 || i >= n || !Number.isInteger(i)) shapeError('onehot', `index ${i} is out of range for length ${n}`);
+  out[i] = asNumber(value, 'onehot', 'value');
+  return out;
+}
+
+/** An array of n zeros with g written at start..end (or from start on), the adjoint of `slice`; bounds as `slice` reads them. */
+export function embed(g: ArrayInput, n: number, start: number, end?: number): Float64Array {
+  const x = asArray(g, 'embed', 'g');
+  asSize(n, 'embed', 'n');
+  // Without an end, g fills from start on.
+  const [s, e0] = sliceBounds('embed', n, start, end);
+  const e = end === undefined ? Math.min(s + x.length, n) : e0;
+  if (e - s !== x.length) shapeError('embed', `g has length ${x.length}, the slice ${s}..${e} has ${e - s}`);
+  const out = new Float64Array(n);
+  out.set(x, s);
+  return out;
+}

@@ -8,7 +8,7 @@ import { CompileError } from '../diagnostics.js';
 import { Namer, tangentHint } from '../ir/names.js';
 import { assertNever, f64, v, type Atom, type Expr, type IrFunction, type IrModule, type Stmt, type Type } from '../ir/nodes.js';
 import { assignedIn, exprReads } from '../ir/walk.js';
-import { scalarRule } from '../rules/index.js';
+import { arrayRuleByName, scalarRule, type ArrayRule } from '../rules/index.js';
 import { activity } from './activity.js';
 import { pruneModule } from './reverse.js';
 import { instantiate } from './template.js';
@@ -226,10 +226,8 @@ class Forward {
   }
 
   private rule(name: string, args: Atom[], y: string, out: Stmt[]): Atom {
-    if (this.vars.get(y) === 'f64[]') {
-      // b = a (array alias): the tangent aliases too.
-      return this.tanAtom(args[0]);
-    }
+    const arrayRule = arrayRuleByName.get(name);
+    if (arrayRule) return this.arrayRule(arrayRule, args, y, out);
     const rule = scalarRule(name);
     if (!rule) throw new Error(`internal error: no rule for ${name}`);
     const env = new Map<string, Atom>();
@@ -259,6 +257,38 @@ class Forward {
       acc = v(n);
     }
     return acc!;
+  }
+
+  /** An np operation: the sum of the active arguments' tangent terms, spread to the result's shape. */
+  private arrayRule(rule: ArrayRule, args: Atom[], y: string, out: Stmt[]): Atom {
+    const env = new Map<string, Atom>();
+    rule.args.forEach((a, i) => { if (i < args.length) { env.set(a.name, args[i]); env.set(`t${a.name}`, this.tanAtom(args[i])); } });
+    env.set('out', v(y));
+    const isArray = this.vars.get(y) === 'f64[]';
+    let acc: Atom | undefined;
+    rule.forward.forEach((template, i) => {
+      if (!template || !args[i] || !this.isActive(args[i])) return;
+      let term = instantiate(template, env, this.namer, this.vars, out);
+      if (isArray && this.vars.get((term as { name: string }).name ?? '') !== 'f64[]') {
+        // A number's tangent spread over an array result.
+        const n = this.temp('len', 'i32');
+        out.push({ kind: 'assign', target: n, expr: { kind: 'length', array: y } });
+        const full = this.temp('t_full', 'f64[]');
+        out.push({ kind: 'assign', target: full, expr: { kind: 'prim', name: 'np.full', args: [v(n), term] } });
+        term = v(full);
+      }
+      if (!acc) { acc = term; return; }
+      const sum = this.temp('t_sum', isArray ? 'f64[]' : 'f64');
+      out.push({ kind: 'assign', target: sum, expr: isArray ? { kind: 'prim', name: 'np.add', args: [acc, term] } : { kind: 'binary', op: '+', left: acc, right: term } });
+      acc = v(sum);
+    });
+    if (acc) return acc;
+    if (!isArray) return f64(0);
+    const n = this.temp('len', 'i32');
+    out.push({ kind: 'assign', target: n, expr: { kind: 'length', array: y } });
+    const z = this.temp('t_zeros', 'f64[]');
+    out.push({ kind: 'assign', target: z, expr: { kind: 'prim', name: 'np.zeros', args: [v(n)] } });
+    return v(z);
   }
 
   /** y = g(args)  ==>  [y, ty] = jvp_g(args, tangents of the active args). */

@@ -25,7 +25,7 @@ import { normalizeExits } from './normalize.js';
 import { planSaves, type Plan, type Save } from './plan.js';
 import { activity } from './activity.js';
 import { instantiate } from './template.js';
-import { scalarRule } from '../rules/index.js';
+import { arrayRuleByName, scalarRule, type ArrayRule } from '../rules/index.js';
 
 export interface ReverseOptions {
   /** Entry parameters to differentiate with respect to. */
@@ -362,11 +362,12 @@ class Reverser {
     const type = this.vars.get(y);
     if (!this.active.has(y) || type === 'i32' || type === 'bool') return;
     if (type === 'f64[]') {
-      // Arrays made by a helper send their adjoint back through its VJP; alloc and alias carry none.
-      if (s.expr.kind === 'call') {
+      // Arrays made by a helper or an np operation send their adjoint back; alloc and alias carry none.
+      if (s.expr.kind === 'call' || s.expr.kind === 'prim') {
         const contributions: { x: string; value: Atom; negate?: boolean }[] = [];
         this.comment(s.src ?? `${y} = ${printExpr(s.expr)}`, out);
-        this.callContributions(s.expr, y, this.adjName(y), contributions, out);
+        if (s.expr.kind === 'call') this.callContributions(s.expr, y, this.adjName(y), contributions, out);
+        else this.ruleContributions(s.expr.name, s.expr.args, y, this.adjName(y), contributions, out);
         for (const c of contributions) this.accumulate(c.x, c.value, out, c.negate);
       }
       return;
@@ -413,6 +414,8 @@ class Reverser {
   }
 
   private ruleContributions(name: string, args: Atom[], y: string, dy: string, acc: { x: string; value: Atom; negate?: boolean }[], out: Stmt[]): void {
+    const arrayRule = arrayRuleByName.get(name);
+    if (arrayRule) { this.arrayContributions(arrayRule, args, y, dy, acc, out); return; }
     const rule = scalarRule(name);
     if (!rule) throw new Error(`internal error: no rule for ${name}`);
     const activeArgs = args.map((a) => this.isActive(a));
@@ -443,6 +446,37 @@ class Reverser {
         return { kind: 'assign', target: d, expr: { kind: 'binary', op: '+', left: v(d), right: value } };
       }
       return undefined;
+    });
+  }
+
+  /** An np operation: each active argument's adjoint contribution from the rule's template. */
+  private arrayContributions(rule: ArrayRule, args: Atom[], y: string, dy: string, acc: { x: string; value: Atom; negate?: boolean }[], out: Stmt[]): void {
+    const env = new Map<string, Atom>();
+    rule.args.forEach((a, i) => { if (i < args.length) env.set(a.name, args[i]); });
+    env.set('out', v(y));
+    env.set('dout', v(dy));
+    rule.reverse.forEach((template, i) => {
+      const a = args[i];
+      if (!template || !a || !this.isActive(a)) return;
+      const c = instantiate(template, env, this.namer, this.vars, out);
+      if (this.vars.get(a.name) === 'f64[]') this.accumulateArray(this.adjName(a.name), c, out);
+      else acc.push({ x: a.name, value: c });
+    });
+  }
+
+  /** d[i] += c[i] for every i: an array contribution into a materialised adjoint. */
+  private accumulateArray(d: string, c: Atom, out: Stmt[]): void {
+    const cName = (c as { name: string }).name;
+    const n = this.temp(`${cName}_len`, 'i32');
+    const i = this.temp('i', 'i32');
+    const t = this.temp(`${cName}_i`, 'f64');
+    out.push({ kind: 'assign', target: n, expr: { kind: 'length', array: cName } });
+    out.push({
+      kind: 'for', index: i, start: i32(0), end: v(n), step: 1, inclusive: false,
+      body: [
+        { kind: 'assign', target: t, expr: { kind: 'load', array: cName, index: v(i) } },
+        { kind: 'store', array: d, index: v(i), value: v(t), accumulate: true },
+      ],
     });
   }
 

@@ -4,7 +4,7 @@
 // CompileError (this walk is the allowlist: an unknown node kind is an error).
 import type * as t from '@babel/types';
 import { CompileError, type Code, type SourceText } from '../diagnostics.js';
-import { mathConstants, scalarRule, variadic } from '../rules/index.js';
+import { arrayResultIsArray, arrayRuleByName, mathConstants, scalarRule, variadic, type ArrayRule } from '../rules/index.js';
 import { unwrapTs, type FunctionNode, type ParsedFunction } from '../parse/source.js';
 import { Namer } from './names.js';
 import { bool, f64, v, type Atom, type BinaryOp, type Expr, type IrFunction, type Loc, type Stmt, type Type } from './nodes.js';
@@ -26,6 +26,14 @@ export interface LowerEnv {
   calleeName(fn: ParsedFunction): string;
   /** Whether a callee returns a number or a Float64Array (lowering it first if needed). */
   resultKind(fn: ParsedFunction): 'num' | 'array';
+}
+
+/**
+ * Thrown when an untyped parameter turns out to be an array (it reaches a
+ * place only an array may go): lowering is retried with that knowledge.
+ */
+export class ArrayHint {
+  constructor(readonly fn: ParsedFunction, readonly param: string, readonly error: CompileError) {}
 }
 
 /** Kinds of values while lowering; numbers are split into f64/i32 later by inferTypes. */
@@ -576,6 +584,47 @@ export class Lowerer {
     return this.define(hint ?? irCallee, this.env.resultKind(fn!), { kind: 'call', callee: irCallee, args }, node);
   }
 
+  /** A cotangent/np operation: arguments checked against the rule's kinds; sizes and indices are integers. */
+  private arrayPrim(rule: ArrayRule, args: Atom[], node: t.CallExpression, hint?: string): Atom {
+    const want = rule.args;
+    const optional = want[want.length - 1]?.kind === 'optIndex';
+    if (args.length !== want.length && !(optional && args.length === want.length - 1)) {
+      this.fail('CT1107', { name: rule.name, got: args.length, want: want.length }, node);
+    }
+    args.forEach((a, i) => {
+      const k = this.kindOf(a);
+      const w = want[i].kind;
+      const ok = w === 'array' ? k === 'array' : w === 'operand' ? k !== 'bool' : k === 'num';
+      if (!ok) {
+        const param = w === 'array' && k === 'num' ? this.paramBehind(a) : undefined;
+        if (param) {
+          try { this.unsupported(node.arguments[i], `passing a number as \`${want[i].name}\` of \`${rule.name}\``); } catch (e) { throw new ArrayHint(this.pf, param, e as CompileError); }
+        }
+        this.unsupported(node.arguments[i], `passing a ${k === 'array' ? 'Float64Array' : k === 'bool' ? 'boolean' : 'number'} as \`${want[i].name}\` of \`${rule.name}\``,
+          `\`${want[i].name}\` takes ${w === 'array' ? 'a Float64Array' : w === 'operand' ? 'a number or a Float64Array' : w === 'number' ? 'a number' : 'an integer'}`);
+      }
+      if (w === 'size' || w === 'index' || w === 'optIndex') this.intUses.push({ atom: a, loc: node.arguments[i].loc?.start, what: this.text(node.arguments[i]) });
+    });
+    const isArray = arrayResultIsArray(rule, args.map((a) => this.kindOf(a) === 'array'));
+    const result = this.define(hint ?? rule.name.replace(/^np\./, ''), isArray ? 'array' : 'num', { kind: 'prim', name: rule.name, args }, node);
+    if (rule.result === 'operand' && result.kind === 'var') this.npDefs.set(result.name, args);
+    return result;
+  }
+
+  /** The untyped parameter a number-kinded value comes from through element-wise np operations, if any. */
+  private paramBehind(a: Atom): string | undefined {
+    if (a.kind !== 'var') return undefined;
+    const p = this.params.find((q) => q.name === a.name);
+    if (p) return this.paramAnnot.has(a.name) || this.arrayHints.has(a.name) ? undefined : a.name;
+    const def = this.npDefs.get(a.name);
+    if (!def) return undefined;
+    for (const arg of def) { const q = this.paramBehind(arg); if (q) return q; }
+    return undefined;
+  }
+
+  /** Operands of the element-wise np operation that defined each temporary. */
+  private readonly npDefs = new Map<string, Atom[]>();
+
   /** `adjointHook(x, h)`: the value x, whose adjoint passes through h(dx, x) on the way back. */
   private hook(node: t.CallExpression, ctx: Ctx, hint?: string): Atom {
     const [value, fnArg] = node.arguments;
@@ -611,9 +660,8 @@ export class Lowerer {
       const argHint = args.length === 1 && args[0].kind === 'var' ? `${short}_${args[0].name}` : short;
       return this.define(hint ?? argHint, 'num', { kind: 'prim', name, args }, node);
     }
-    if (this.env.isArrayPrim(name)) {
-      return this.define(hint ?? name.replace(/^np\./, ''), 'num', { kind: 'prim', name, args }, node);
-    }
+    const arrayRule = arrayRuleByName.get(name);
+    if (arrayRule && this.env.isArrayPrim(name)) return this.arrayPrim(arrayRule, args, node, hint);
     return this.fail('CT1103', { name }, node.callee);
   }
 }

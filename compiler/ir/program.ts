@@ -2,8 +2,9 @@
 // IrModule; resolves free identifiers; infers f64/i32; checks call sites.
 import type * as t from '@babel/types';
 import { CompileError } from '../diagnostics.js';
+import { arrayRuleByName } from '../rules/index.js';
 import { parseFunctionValue, type ParsedFunction } from '../parse/source.js';
-import { Lowerer, type LowerEnv, type Resolved } from './lower.js';
+import { ArrayHint, Lowerer, type LowerEnv, type Resolved } from './lower.js';
 import { Namer } from './names.js';
 import type { Atom, IrFunction, IrModule, Stmt, Type } from './nodes.js';
 import { inferTypes, type IntUse } from './types.js';
@@ -47,9 +48,6 @@ export function lowerProgram(entry: ParsedFunction, opts: ProgramOptions = {}): 
   }
 }
 
-class ArrayHint {
-  constructor(readonly fn: ParsedFunction, readonly param: string, readonly error: CompileError) {}
-}
 
 function lowerOnce(entry: ParsedFunction, opts: ProgramOptions, hints: Map<ParsedFunction, Set<string>>): Program {
   const scope = opts.scope ?? {};
@@ -117,7 +115,7 @@ function lowerOnce(entry: ParsedFunction, opts: ProgramOptions, hints: Map<Parse
     state.set(name, 'visiting');
     const env: LowerEnv = {
       resolve: resolveIn(pf),
-      isArrayPrim: (p) => opts.arrayPrims?.has(p) ?? false,
+      isArrayPrim: (p) => opts.arrayPrims?.has(p) ?? arrayRuleByName.has(p),
       calleeName,
       // A callee is lowered when first called, so its result's kind is known at the call.
       resultKind: (callee) => {

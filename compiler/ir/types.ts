@@ -4,6 +4,7 @@
 // it must be one when it is used as an index or a size. Parameters are i32
 // only when used that way and not differentiated.
 import { CompileError, type SourceText } from '../diagnostics.js';
+import { arrayRuleByName } from '../rules/index.js';
 import { type Atom, type Expr, type IrFunction, type Loc, type Stmt, type Type } from './nodes.js';
 import { forEachStmt, mapBlocks } from './walk.js';
 
@@ -67,6 +68,7 @@ export function inferTypes({ fn, intUses, active, numbers, source }: InferInput)
       case 'binary': return ['+', '-', '*', '%'].includes(e.op) && isInt(e.left) && isInt(e.right);
       case 'unary': return e.op === 'toInt' || (e.op === 'neg' && isInt(e.arg));
       case 'length': return true;
+      case 'prim': return arrayRuleByName.get(e.name)?.result === 'index';
       case 'pop': return e.tape === 'i32';
       default: return false;
     }

@@ -16,3 +16,5 @@ export function scalarRule(name: string): ScalarRule | undefined {
 
 /** Math functions that take any number of arguments and are taken as nested pairs. */
 export const variadic = new Set(['Math.max', 'Math.min', 'Math.hypot']);
+
+export { arrayRules, arrayRuleByName, arrayResultIsArray, type ArrayRule, type ArgKind } from './np.js';

@@ -82,7 +82,9 @@ class Emitter {
       } else this.hoist.add(n);
       // Single-use temporaries are inlined where they are used.
       const uses = occurrences.get(n)!.length - (assigns.get(n) ?? 0);
-      if (ok && assigns.get(n) === 1 && uses === 1 && !this.keep.has(n) && f.stmt.kind === 'assign' && inlinable(f.stmt.expr)) {
+      // (Arrays are named where they are made: their uses are loads and lengths, not expressions.)
+      if (ok && assigns.get(n) === 1 && uses === 1 && !this.keep.has(n) && f.stmt.kind === 'assign' && inlinable(f.stmt.expr)
+        && this.fn.vars.get(n) !== 'f64[]') {
         const use = occurrences.get(n)!.find((o) => o !== undefined && !(o.block === f.block && o.index === f.index))!;
         // What the expression reads once its own inlined operands are folded in.
         const reads = new Set<string>();
