@@ -3,9 +3,8 @@
 // JS function itself (1e-12 relative).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { f64, i32, v, type IrFunction, type IrModule, type Stmt, type Type } from '../../compiler/ir/nodes.js';
 import { compileIrModule } from '../../runtime/wasm.js';
-import { close, describeMismatch, randomArray, rng, wasmOf, type Fn } from '../emit/as/support.js';
+import { close, describeMismatch, randomArray, rng, tapeModule, wasmOf, type Fn } from '../emit/as/support.js';
 
 function scalarMath(x: number, y: number) {
   const a = Math.sin(x) * Math.cos(y) + Math.tan(x * 0.3) + Math.exp(y * 0.5) + Math.expm1(x * 0.1);
@@ -268,36 +267,5 @@ test('alloc() views are passed without copying and survive memory growth', async
   m.free(a);
   m.free(b);
 });
-
-/** pair(x) = (2x, x + 1); tp(x, n): pushes x*i and i, pops them in reverse into out, returns pair(Σ)[0] and out. */
-function tapeModule(): IrModule {
-  const fn = (name: string, params: [string, Type][], results: Type[], locals: [string, Type][], body: Stmt[]): IrFunction =>
-    ({ name, params: params.map(([n, t]) => ({ name: n, type: t })), results, body, vars: new Map([...params, ...locals]) });
-  const pair = fn('pair', [['x', 'f64']], ['f64', 'f64'], [['a', 'f64'], ['b', 'f64']], [
-    { kind: 'assign', target: 'a', expr: { kind: 'binary', op: '*', left: v('x'), right: f64(2) } },
-    { kind: 'assign', target: 'b', expr: { kind: 'binary', op: '+', left: v('x'), right: f64(1) } },
-    { kind: 'return', values: [v('a'), v('b')] },
-  ]);
-  const tp = fn('tp', [['x', 'f64'], ['n', 'i32']], ['f64', 'f64[]'],
-    [['s', 'f64'], ['out', 'f64[]'], ['i', 'i32'], ['xi', 'f64'], ['last', 'i32'], ['j', 'i32'], ['k', 'i32'], ['w', 'f64'], ['p', 'f64'], ['q', 'f64']], [
-      { kind: 'assign', target: 's', expr: { kind: 'atom', value: f64(0) } },
-      { kind: 'assign', target: 'out', expr: { kind: 'alloc', length: v('n') } },
-      { kind: 'for', index: 'i', start: i32(0), end: v('n'), step: 1, inclusive: false, body: [
-        { kind: 'assign', target: 'xi', expr: { kind: 'binary', op: '*', left: v('x'), right: v('i') } },
-        { kind: 'push', tape: 'f64', value: v('xi'), slot: 1 },
-        { kind: 'push', tape: 'i32', value: v('i'), slot: 2 },
-      ] },
-      { kind: 'assign', target: 'last', expr: { kind: 'binary', op: '-', left: v('n'), right: i32(1) } },
-      { kind: 'for', index: 'j', start: v('last'), end: i32(0), step: -1, inclusive: true, body: [
-        { kind: 'assign', target: 'k', expr: { kind: 'pop', tape: 'i32', slot: 2 } },
-        { kind: 'assign', target: 'w', expr: { kind: 'pop', tape: 'f64', slot: 1 } },
-        { kind: 'assign', target: 's', expr: { kind: 'binary', op: '+', left: v('s'), right: v('w') } },
-        { kind: 'store', array: 'out', index: v('k'), value: v('w'), accumulate: false },
-      ] },
-      { kind: 'multi', targets: ['p', 'q'], callee: 'pair', args: [v('s')] },
-      { kind: 'return', values: [v('p'), v('out')] },
-    ]);
-  return { functions: [pair, tp], entry: 'tp' };
-}
 
 test.run();
