@@ -62,40 +62,36 @@ export function statsOf(perCall: number[], batch: number): Stats {
 }
 
 /**
- * Times `fn`. `firstCallMs` is how long one call already took (the correctness check), used to
- * pick the batch size without an extra call.
+ * Times `fn` after warm-up. The last warm-up call (not the first call, which may include a JIT
+ * compilation) decides the regime: a call that is long next to `budget.budgetMs` gets the fixed,
+ * small sample count of `slow`; a short one is batched so that a sample lasts about `sampleMs`.
  */
-export function measure(fn: () => unknown, budget: Budget, firstCallMs: number): Stats {
-  // Warm-up (at least one call).
+export function measure(fn: () => unknown, budget: Budget, slow: Budget = budget): Stats {
   let t0 = nowMs();
-  let calls = 0;
-  let last = firstCallMs;
+  let last = 0;
   do {
     const a = nowMs();
     consume(fn());
     last = nowMs() - a;
-    calls++;
   } while (nowMs() - t0 < budget.warmupMs);
-  const single = Math.max(Math.min(last, firstCallMs), 1e-6);
+  const single = Math.max(last, 1e-6);
+  const b = single * 3 > budget.budgetMs ? slow : budget;
 
   // Calibrate the batch so one sample lasts about sampleMs.
-  let batch = Math.max(1, Math.floor(budget.sampleMs / single));
+  let batch = Math.max(1, Math.floor(b.sampleMs / single));
   if (batch > 1) {
     for (;;) {
       const a = nowMs();
       for (let i = 0; i < batch; i++) consume(fn());
       const el = nowMs() - a;
-      if (el >= budget.sampleMs * 0.5 || batch > 1e8) break;
+      if (el >= b.sampleMs * 0.5 || batch > 1e8) break;
       batch *= 2;
     }
   }
 
   const perCall: number[] = [];
   t0 = nowMs();
-  while (
-    perCall.length < budget.minSamples ||
-    (perCall.length < budget.maxSamples && nowMs() - t0 < budget.budgetMs)
-  ) {
+  while (perCall.length < b.minSamples || (perCall.length < b.maxSamples && nowMs() - t0 < b.budgetMs)) {
     const a = nowMs();
     for (let i = 0; i < batch; i++) consume(fn());
     perCall.push((nowMs() - a) / batch);

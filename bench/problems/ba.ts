@@ -340,6 +340,15 @@ export const problem: Problem = {
       },
     };
   },
+  peerSkip: {
+    tfjs:
+      "tfjs's gather gradient (UnsortedSegmentSum) loops over every point on tfjs-cpu, O(observations × points): " +
+      'the small case did not finish in 5 minutes; tfjs-wasm has no UnsortedSegmentSum kernel',
+  },
+  peerNotes: {
+    jax: 'θ > 0 branch only (no zero rotation in the data)',
+    torch: 'θ > 0 branch only (no zero rotation in the data)',
+  },
   torch: true,
 };
 

@@ -236,18 +236,15 @@ export function gmmGrad(
   return [gAlphas, gMeans, gIcf];
 }
 
-/** Index map from a d×d matrix (row-major) into a row of icf (d(d+1)/2 = "zero" slot for the upper triangle). */
-function packedIndex(d: number): { index: Int32Array; diag: Float64Array } {
-  const icfSize = (d * (d + 1)) / 2;
-  const index = new Int32Array(d * d).fill(icfSize);
-  const diag = new Float64Array(d * d);
-  for (let j = 0; j < d; j++) {
-    index[j * d + j] = j;
-    diag[j * d + j] = 1;
-  }
-  let idx = d;
-  for (let l = 0; l < d; l++) for (let j = l + 1; j < d; j++) index[j * d + l] = idx++;
-  return { index, diag };
+/**
+ * Where column l of Q_k comes from in a row of icf: Q[l][l] = exp(icf[l]) and rows l+1 … d−1 are the
+ * contiguous slice starting at d + l(2d − l − 1)/2. Peers build Qᵀ column by column from these
+ * slices (slices and concatenation have cheap gradients on every backend; gathers do not).
+ */
+function columnOffsets(d: number): number[] {
+  const off: number[] = [];
+  for (let l = 0; l < d; l++) off.push(d + (l * (2 * d - l - 1)) / 2);
+  return off;
 }
 
 function priorConstant(d: number, K: number, n: number, gamma: number, m: number): number {
@@ -291,31 +288,35 @@ export const problem: Problem = {
     const means = tf.tensor2d(Float32Array.from(m0), [K, d], 'float32');
     const icf = tf.tensor2d(Float32Array.from(i0), [K, icfSize], 'float32');
     const x = tf.tensor2d(Float32Array.from(x0), [n, d], 'float32');
-    const { index, diag } = packedIndex(d);
-    const gatherIdx = tf.tensor1d(index, 'int32');
-    const diagMask = tf.tensor2d(Float32Array.from(diag), [d, d], 'float32');
-    const offMask = tf.scalar(1).sub(diagMask);
-    const zeroCol = tf.zeros([K, 1]);
+    const off = columnOffsets(d);
     const c0 = priorConstant(d, K, n, gamma, wm);
     return {
       params: [alphas, means, icf],
       loss: (al: any, mu: any, ic: any) => {
-        const padded = tf.concat([ic, zeroCol], 1); // K × (icfSize+1)
-        const g = tf.gather(padded, gatherIdx, 1).reshape([K, d, d]);
-        const Q = g.exp().mul(diagMask).add(g.mul(offMask));
         const logdiag = ic.slice([0, 0], [K, d]);
+        const diag = logdiag.exp();
+        // Qᵀ[k][l][j] = Q[k][j][l]: row l of Qᵀ is column l of Q
+        const cols = [];
+        for (let l = 0; l < d; l++) {
+          const parts = [];
+          if (l > 0) parts.push(tf.zeros([K, l]));
+          parts.push(diag.slice([0, l], [K, 1]));
+          if (l < d - 1) parts.push(ic.slice([0, off[l]], [K, d - l - 1]));
+          cols.push(parts.length > 1 ? tf.concat(parts, 1) : parts[0]);
+        }
+        const QT = tf.stack(cols, 1); // K × d × d
         const sumQ = logdiag.sum(1); // K
         const xc = x.expandDims(0).sub(mu.expandDims(1)); // K × n × d
-        const z = tf.matMul(xc, Q, false, true); // K × n × d, z = Q xc
+        const z = tf.matMul(xc, QT); // K × n × d: z = Q (x − μ)
         const sq = z.square().sum(2); // K × n
         const main = al.add(sumQ).expandDims(1).sub(sq.mul(0.5)); // K × n
         const slse = tf.logSumExp(main, 0).sum();
         const ll = slse.sub(tf.logSumExp(al).mul(n));
-        const frob = logdiag.mul(2).exp().sum(1).add(ic.slice([0, d], [K, icfSize - d]).square().sum(1));
+        const frob = diag.square().sum(1).add(ic.slice([0, d], [K, icfSize - d]).square().sum(1));
         const prior = frob.mul(0.5 * gamma * gamma).sub(sumQ.mul(wm)).sum();
         return ll.add(prior).add(c0);
       },
-      dispose: () => tf.dispose([alphas, means, icf, x, gatherIdx, diagMask, offMask, zeroCol]),
+      dispose: () => tf.dispose([alphas, means, icf, x]),
     };
   },
   jax(jax, args) {
@@ -327,35 +328,37 @@ export const problem: Problem = {
     const means = np.array(m0, f64).reshape([K, d]);
     const icf = np.array(i0, f64).reshape([K, icfSize]);
     const x = np.array(x0, f64).reshape([n, d]);
-    const { index, diag } = packedIndex(d);
-    const gatherIdx = np.array(index, { dtype: np.int32 });
-    const diagMask = np.array(diag, f64).reshape([d, d]);
-    const offData = new Float64Array(d * d).map((_, e) => 1 - diag[e]);
-    const offMask = np.array(offData, f64).reshape([d, d]);
-    const zeroCol = np.zeros([K, 1], f64);
+    const off = columnOffsets(d);
     const c0 = priorConstant(d, K, n, gamma, wm);
     return {
       params: [alphas, means, icf],
-      consts: [x, gatherIdx, diagMask, offMask, zeroCol],
-      loss: (al: any, mu: any, ic: any, xv: any, gi: any, dm: any, om: any, zc: any) => {
-        const padded = np.concatenate([ic.ref, zc], 1);
-        const g = np.take(padded, gi, 1).reshape([K, d, d]);
-        const Q = np.exp(g.ref).mul(dm).add(g.mul(om));
+      consts: [x],
+      loss: (al: any, mu: any, ic: any, xv: any) => {
         const logdiag = ic.ref.slice([], [0, d]);
-        const sumQ = logdiag.ref.sum(1);
+        const diag = np.exp(logdiag.ref);
+        const cols = [];
+        for (let l = 0; l < d; l++) {
+          const parts = [];
+          if (l > 0) parts.push(np.zeros([K, l], f64));
+          parts.push(diag.ref.slice([], [l, l + 1]));
+          if (l < d - 1) parts.push(ic.ref.slice([], [off[l], off[l] + d - l - 1]));
+          cols.push(parts.length > 1 ? np.concatenate(parts, 1) : parts[0]);
+        }
+        const QT = np.stack(cols, 1); // K × d × d
+        const sumQ = logdiag.sum(1);
         const xc = xv.reshape([1, n, d]).sub(mu.reshape([K, 1, d]));
-        const z = np.matmul(xc, np.matrixTranspose(Q));
+        const z = np.matmul(xc, QT);
         const sq = z.ref.mul(z).sum(2);
         const main = al.ref.add(sumQ.ref).reshape([K, 1]).sub(sq.mul(0.5));
         const slse = jax.nn.logsumexp(main, 0).sum();
         const ll = slse.sub(jax.nn.logsumexp(al).mul(n));
-        const off = ic.slice([], [d, icfSize]);
-        const frob = np.exp(logdiag.mul(2)).sum(1).add(off.ref.mul(off).sum(1));
+        const offd = ic.slice([], [d, icfSize]);
+        const frob = diag.ref.mul(diag).sum(1).add(offd.ref.mul(offd).sum(1));
         const prior = frob.mul(0.5 * gamma * gamma).sub(sumQ.mul(wm)).sum();
         return ll.add(prior).add(c0);
       },
       dispose: () => {
-        for (const a of [alphas, means, icf, x, gatherIdx, diagMask, offMask, zeroCol]) a.dispose();
+        for (const a of [alphas, means, icf, x]) a.dispose();
       },
     };
   },

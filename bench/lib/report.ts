@@ -1,0 +1,241 @@
+// Markdown, JSON and SVG output.
+import { cell, fmtBytes, fmtErr, fmtRatio, fmtTime } from './format.js';
+import type { InstanceResult, Row } from './types.js';
+
+export interface RunInfo {
+  mode: string;
+  date: string;
+  machine: string;
+  node: string;
+  commit: string;
+  wallSeconds: number;
+  /** 1-minute load average at the start and the end of the run (other processes disturb timings). */
+  load: string;
+  peers: Record<string, string>;
+  notes: string[];
+}
+
+export interface Results {
+  info: RunInfo;
+  instances: InstanceResult[];
+}
+
+/** Gradient paths in report order, with their short column titles. */
+export const GRADIENT_KEYS: Array<[string, string]> = [
+  ['hand-js', 'hand JS'],
+  ['cotangent-js', 'cotangent JS'],
+  ['cotangent-wasm', 'cotangent Wasm'],
+  ['cotangent-wasm-simd', 'cotangent Wasm SIMD'],
+  ['cotangent-wasm-nosimd', 'cotangent Wasm no SIMD'],
+  ['tfjs-cpu', 'tfjs-cpu (f32)'],
+  ['tfjs-wasm', 'tfjs-wasm (f32)'],
+  ['jax-js', 'jax-js (f64)'],
+  ['torch', 'PyTorch (f64)'],
+  ['native-c', 'C -O3'],
+];
+
+function hand(inst: InstanceResult): Row | undefined {
+  return inst.rows.find((r) => r.key === 'hand-js' && r.stats);
+}
+
+function jsObjective(inst: InstanceResult): Row | undefined {
+  return inst.rows.find((r) => r.key === 'js-objective' && r.stats);
+}
+
+export function vsHand(inst: InstanceResult, row: Row): number | undefined {
+  const h = hand(inst);
+  if (!h?.stats || !row.stats || row.kind !== 'gradient') return undefined;
+  return row.stats.median / h.stats.median;
+}
+
+export function gradOverObj(row: Row): number | undefined {
+  if (!row.stats || !row.objective || row.kind !== 'gradient') return undefined;
+  return row.stats.median / row.objective.median;
+}
+
+function statusText(r: Row): string {
+  if (r.status === 'ok') return '';
+  if (r.status === 'failed') return 'FAILED';
+  if (r.status === 'unsupported') return 'unsupported';
+  return r.status;
+}
+
+function summaryCell(inst: InstanceResult, key: string): string {
+  const rows = inst.rows.filter((r) => r.key === key);
+  if (rows.length === 0) return '';
+  const r = rows[0];
+  if (r.stats && r.status === 'ok') return fmtRatio(vsHand(inst, r));
+  return statusText(r);
+}
+
+export function markdown(res: Results): string {
+  const out: string[] = [];
+  const { info } = res;
+  out.push(`# cotangent benchmark (${info.mode} mode)`);
+  out.push('');
+  out.push(`${info.date} · ${info.machine} · Node ${info.node} · commit ${info.commit} · run took ${info.wallSeconds.toFixed(0)} s · load average ${info.load}`);
+  out.push('');
+  const peers = Object.entries(info.peers).map(([k, v]) => `${k}: ${v}`);
+  if (peers.length) out.push(`Peers: ${peers.join('; ')}.`, '');
+
+  // summary: ratio to the hand-written JS gradient
+  const keys = GRADIENT_KEYS.filter(([k]) => res.instances.some((i) => i.rows.some((r) => r.key === k)));
+  out.push('## Gradient time relative to the hand-written JS gradient (lower is better)');
+  out.push('');
+  out.push(`| problem | JS objective | hand JS gradient | ${keys.filter(([k]) => k !== 'hand-js').map(([, t]) => t).join(' | ')} |`);
+  out.push(`|---|---:|---:|${keys.filter(([k]) => k !== 'hand-js').map(() => '---:').join('|')}|`);
+  for (const inst of res.instances) {
+    const h = hand(inst);
+    const o = jsObjective(inst);
+    const cells = keys.filter(([k]) => k !== 'hand-js').map(([k]) => summaryCell(inst, k));
+    out.push(`| ${cell(`${inst.title}, ${inst.label}`)} | ${fmtTime(o?.stats?.median)} | ${fmtTime(h?.stats?.median)} | ${cells.join(' | ')} |`);
+  }
+  out.push('');
+  out.push('Cells are median gradient time ÷ median hand-written JS gradient time in the same process; empty = not applicable.');
+  out.push('');
+
+  // details
+  out.push('## Details');
+  for (const inst of res.instances) {
+    out.push('');
+    out.push(`### ${inst.title}, ${inst.label}`);
+    out.push('');
+    out.push('| path | precision | median | IQR | samples | grad / obj | × hand JS | max rel. err | JS alloc / call | note |');
+    out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---|');
+    const o = jsObjective(inst);
+    for (const r of inst.rows) {
+      const s = r.stats;
+      const iqr = s ? `${fmtTime(s.p25)}–${fmtTime(s.p75)}` : '';
+      const n = s ? (s.batch > 1 ? `${s.samples}×${s.batch}` : `${s.samples}`) : '';
+      let note = r.note ?? '';
+      if (r.kind === 'objective' && s && o?.stats && r.key !== 'js-objective') {
+        note = [`${fmtRatio(s.median / o.stats.median)} the JS objective`, note].filter(Boolean).join('; ');
+      }
+      const median = s && r.status === 'ok' ? fmtTime(s.median) : statusText(r);
+      out.push(
+        `| ${cell(r.path)} | ${r.precision ?? ''} | ${median} | ${iqr} | ${n} | ${fmtRatio(gradOverObj(r))} | ${fmtRatio(vsHand(inst, r))} | ${r.relErr === undefined ? '' : fmtErr(r.relErr)} | ${r.allocBytes === undefined ? '' : fmtBytes(r.allocBytes)} | ${cell(note)} |`,
+      );
+    }
+    if (inst.handAfter && hand(inst)?.stats) {
+      const before = hand(inst)!.stats!.median;
+      out.push('');
+      out.push(`Hand-written JS gradient re-timed at the end of the run (after Wasm and peers had run in this process): ${fmtTime(inst.handAfter.median)} (${fmtRatio(inst.handAfter.median / before)} the first measurement).`);
+    }
+  }
+
+  // compile latency
+  const withCompile = res.instances.filter((i) => i.compile);
+  if (withCompile.length) {
+    out.push('');
+    out.push('## cotangent transformation and compile latency');
+    out.push('');
+    out.push('| problem | grad() | compile(f) | compile(grad f), first | compile(grad f), again | note |');
+    out.push('|---|---:|---:|---:|---:|---|');
+    for (const inst of withCompile) {
+      const c = inst.compile!;
+      const first = c.gradientMs ? Object.entries(c.gradientMs).map(([k, v]) => `${fmtTime(v)}${Object.keys(c.gradientMs!).length > 1 ? ` (${k})` : ''}`).join(', ') : '';
+      const again = c.repeatMs ? Object.entries(c.repeatMs).map(([k, v]) => `${fmtTime(v)}${Object.keys(c.repeatMs!).length > 1 ? ` (${k})` : ''}`).join(', ') : '';
+      const note = [c.gradCold ? 'first grad() in the process (cold)' : '', c.cold ? 'first compile in the process (cold)' : '', c.error ?? ''].filter(Boolean).join('; ');
+      out.push(`| ${cell(`${inst.title}, ${inst.label}`)} | ${fmtTime(c.gradMs)} | ${fmtTime(c.objectiveMs)} | ${first} | ${again} | ${cell(note)} |`);
+    }
+  }
+
+  if (info.notes.length) {
+    out.push('');
+    out.push('## Notes');
+    out.push('');
+    for (const n of info.notes) out.push(`- ${n}`);
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------- SVG chart
+
+const COLORS: Record<string, string> = {
+  'hand-js': '#555555',
+  'cotangent-js': '#1f77b4',
+  'cotangent-wasm': '#2ca02c',
+  'cotangent-wasm-simd': '#2ca02c',
+  'cotangent-wasm-nosimd': '#98df8a',
+  'tfjs-cpu': '#ff7f0e',
+  'tfjs-wasm': '#ffbb78',
+  'jax-js': '#9467bd',
+  torch: '#d62728',
+  'native-c': '#8c564b',
+};
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function svgChart(res: Results): string {
+  const W = 960;
+  const labelW = 230;
+  const valueW = 110;
+  const plotX = labelW;
+  const plotW = W - labelW - valueW - 10;
+  const barH = 14;
+  const gap = 4;
+  const titleH = 24;
+  const panelGap = 14;
+  const headerH = 56;
+
+  const ratios: number[] = [];
+  for (const inst of res.instances) for (const r of inst.rows) {
+    const v = vsHand(inst, r);
+    if (v !== undefined && v > 0) ratios.push(v);
+  }
+  const lo = Math.floor(Math.log10(Math.min(0.5, ...ratios)));
+  const hi = Math.ceil(Math.log10(Math.max(2, ...ratios)));
+  const x = (v: number) => plotX + ((Math.log10(v) - lo) / (hi - lo)) * plotW;
+
+  const parts: string[] = [];
+  let y = headerH;
+  for (const inst of res.instances) {
+    const rows = inst.rows.filter((r) => r.kind === 'gradient');
+    const panelH = titleH + rows.length * (barH + gap);
+    parts.push(`<text x="10" y="${y + 16}" class="title">${esc(`${inst.title}, ${inst.label}`)}</text>`);
+    // decade grid for this panel
+    for (let e = lo; e <= hi; e++) {
+      const gx = x(10 ** e);
+      parts.push(`<line x1="${gx.toFixed(1)}" y1="${y + titleH - 2}" x2="${gx.toFixed(1)}" y2="${y + panelH}" class="${e === 0 ? 'one' : 'grid'}"/>`);
+    }
+    let ry = y + titleH;
+    for (const r of rows) {
+      parts.push(`<text x="${labelW - 8}" y="${ry + barH - 3}" class="label" text-anchor="end">${esc(r.path)}</text>`);
+      const v = vsHand(inst, r);
+      if (v !== undefined && r.status === 'ok') {
+        const x0 = x(10 ** lo);
+        const w = Math.max(1, x(v) - x0);
+        parts.push(`<rect x="${x0.toFixed(1)}" y="${ry}" width="${w.toFixed(1)}" height="${barH}" fill="${COLORS[r.key] ?? '#777'}"><title>${esc(`${r.path}: ${fmtTime(r.stats!.median)} (${fmtRatio(v)} hand JS)`)}</title></rect>`);
+        parts.push(`<text x="${(x0 + w + 4).toFixed(1)}" y="${ry + barH - 3}" class="value">${esc(`${fmtRatio(v)} · ${fmtTime(r.stats!.median)}`)}</text>`);
+      } else {
+        const why = r.status === 'ok' ? 'no time' : statusText(r);
+        parts.push(`<text x="${plotX + 4}" y="${ry + barH - 3}" class="status">${esc(why)}</text>`);
+      }
+      ry += barH + gap;
+    }
+    y += panelH + panelGap;
+  }
+  // axis labels at the bottom
+  const axisY = y;
+  for (let e = lo; e <= hi; e++) {
+    const gx = x(10 ** e);
+    const label = e >= 0 ? `${10 ** e}×` : `${(10 ** e).toFixed(-e)}×`;
+    parts.push(`<text x="${gx.toFixed(1)}" y="${axisY + 12}" class="axis" text-anchor="middle">${label}</text>`);
+  }
+  const H = axisY + 36;
+  const { info } = res;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`,
+    '<style>.title{font-size:13px;font-weight:bold}.label{font-size:11px}.value{font-size:10px;fill:#333}.status{font-size:10px;font-style:italic;fill:#999}.axis{font-size:10px;fill:#333}.grid{stroke:#e4e4e4}.one{stroke:#333;stroke-dasharray:3 2}</style>',
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="10" y="20" font-size="15" font-weight="bold">${esc('Gradient time ÷ hand-written JS gradient time (log scale, lower is better)')}</text>`,
+    `<text x="10" y="38" font-size="11" fill="#555">${esc(`${info.mode} mode · ${info.date} · ${info.machine} · Node ${info.node}`)}</text>`,
+    ...parts,
+    `<text x="${plotX + plotW / 2}" y="${axisY + 28}" class="axis" text-anchor="middle">× hand-written JS gradient</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
