@@ -576,17 +576,32 @@ class Reverser {
   private adjointFor(s: Extract<Stmt, { kind: 'for' }>, out: Stmt[]): void {
     const body = this.loopBody(s.body, out);
     if (!body.length) return;
-    // Run the same indices backwards.
-    let last: Atom;
-    const exclusiveShift = s.inclusive ? 0 : -s.step;
-    if (exclusiveShift === 0) last = s.end;
-    else if (s.end.kind === 'const') last = i32(s.end.value + exclusiveShift);
-    else {
-      const t = this.temp(`${s.index}_last`, 'i32');
-      out.push({ kind: 'assign', target: t, expr: { kind: 'binary', op: '+', left: s.end, right: i32(exclusiveShift) } });
-      last = v(t);
-    }
+    const last = this.lastIndex(s, out);
     out.push({ kind: 'for', index: s.index, start: last, end: s.start, step: s.step === 1 ? -1 : 1, inclusive: true, body, loc: s.loc });
+  }
+
+  /** The last index a counted loop ran with (below its start when it ran none), so its adjoint runs the same indices backwards. */
+  private lastIndex(s: Extract<Stmt, { kind: 'for' }>, out: Stmt[]): Atom {
+    const isInt = (a: Atom) => (a.kind === 'const' ? Number.isInteger(a.value) : this.vars.get(a.name) === 'i32');
+    const shift = s.inclusive ? 0 : -s.step;
+    if (isInt(s.start) && isInt(s.end)) {
+      // i < n  ==>  last = n - 1  (integers: the loop ends exactly there)
+      if (shift === 0) return s.end;
+      if (s.end.kind === 'const') return i32(s.end.value + shift);
+      const t = this.temp(`${s.index}_last`, 'i32');
+      out.push({ kind: 'assign', target: t, expr: { kind: 'binary', op: '+', left: s.end, right: i32(shift) } });
+      return v(t);
+    }
+    // A real bound (or start): the loop ran trips = ceil(|end - start|) times (floor + 1 if inclusive),
+    // so last = start + step·(trips - 1).
+    const f = (hint: string, expr: Expr, type: Type = 'f64') => { const t = this.temp(hint, type); out.push({ kind: 'assign', target: t, expr }); return v(t); };
+    const span = f('span', { kind: 'binary', op: '-', left: s.step === 1 ? s.end : s.start, right: s.step === 1 ? s.start : s.end });
+    const trips = s.inclusive
+      ? f('trips', { kind: 'binary', op: '+', left: f('floor', { kind: 'prim', name: 'Math.floor', args: [span] }), right: f64(1) })
+      : f('trips', { kind: 'prim', name: 'Math.ceil', args: [span] });
+    const back = f('back', { kind: 'binary', op: '-', left: trips, right: f64(1) });
+    const lastF = f(`${s.index}_last`, { kind: 'binary', op: s.step === 1 ? '+' : '-', left: s.start, right: back });
+    return this.vars.get(s.index) === 'i32' ? f(`${s.index}_last`, { kind: 'unary', op: 'toInt', arg: lastF }, 'i32') : lastF;
   }
 
   private adjointWhile(s: Extract<Stmt, { kind: 'while' }>, out: Stmt[]): void {

@@ -6,7 +6,8 @@ export function printAtom(a: Atom): string {
   if (a.kind === 'var') return a.name;
   if (a.type === 'bool') return a.value ? 'true' : 'false';
   if (a.type === 'i32') return `${a.value}i`;
-  return Number.isInteger(a.value) && !Object.is(a.value, -0) ? `${a.value}.0` : String(a.value);
+  if (Object.is(a.value, -0)) return '-0.0';
+  return Number.isInteger(a.value) ? `${a.value}.0` : String(a.value);
 }
 
 export function printExpr(e: Expr): string {

@@ -232,6 +232,14 @@ function usesArrayResult(x: Float64Array, a: number) {
   return s;
 }
 
+/** Loops with a real bound, and a real loop variable. */
+function realBounds(x: Float64Array, bound: number, a: number) {
+  let s = 0;
+  for (let i = 0; i < bound; i++) s += Math.sin(x[i] * a) * (i + 1);
+  for (let t = 4.5; t >= 0.2; t--) s = s * 0.5 + Math.cos(a * t);
+  return s;
+}
+
 export const corpus: Case[] = [
   { name: 'poly', f: poly, args: (r) => [r.uniform(-2, 2), r.uniform(-2, 2)], wrt: [0, 1] },
   { name: 'trig', f: trig, args: (r) => [r.uniform(-1.5, 1.5), r.uniform(0.5, 2)], wrt: [0, 1] },
@@ -256,5 +264,6 @@ export const corpus: Case[] = [
   { name: 'localArrayOverwrite', f: localArrayOverwrite, args: (r) => [r.array(5)] },
   { name: 'mlp', f: mlp, args: (r) => [r.array(6), r.array(3), r.array(8), 4, 2, 3], wrt: [0, 1] },
   { name: 'gather', f: gather, args: (r) => [r.array(5), Float64Array.from({ length: 7 }, () => r.int(0, 4)), 5] },
+  { name: 'realBounds', f: realBounds, args: (r) => [r.array(5), 3.5, r.uniform(-1, 1)], wrt: [0, 2] },
   { name: 'usesArrayResult', f: usesArrayResult, scope: { scaled }, args: (r) => [r.array(5), r.uniform(-1, 1)], wrt: [0, 1] },
 ];
