@@ -40,8 +40,13 @@ interface Handle {
   module: IrModule;
   /** Turns the entry's raw results into the API's shape. */
   shape: (raw: unknown) => unknown;
+  /** Maps the user's argument order to the entry's (jvp tangents). */
+  reorder?: (args: unknown[]) => unknown[];
+  /** Per entry parameter: the argument whose length it must match. */
+  like: (number | undefined)[];
   params: Param[];
   name: string;
+  source: string;
 }
 
 /** A function given as module source text (a .ts/.js file) and its name; locations refer to that text. */
@@ -127,7 +132,7 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
       while (tape.topRef > topRef) tape.popRef();
     }
   };
-  const handle: Handle = { module: d.module, shape, params, name };
+  const handle: Handle = { module: d.module, shape, params, name, reorder, like, source: d.source };
   Object.defineProperties(call, {
     // The number of arguments it takes (jvp and hvp: tangents included), so it can be differentiated again.
     length: { value: params.length },
@@ -235,3 +240,60 @@ export function hvp<F extends (...args: any[]) => number>(f: F | SourceFunction,
 }
 
 export { jacobian, hessian } from './dense.js';
+
+export interface CompileOptions {
+  /** Helpers and constants `f` refers to (when compiling a plain function). */
+  scope?: Record<string, unknown>;
+  /** f64x2 SIMD for the loops that allow it (default true). */
+  simd?: boolean;
+}
+
+/** A function computed by WebAssembly, with what it was made from. */
+export interface Compiled {
+  (...args: any[]): any;
+  /** The JavaScript it was compiled from. */
+  readonly source: string;
+  /** The AssemblyScript it was lowered to (vectorised loops are marked). */
+  readonly assemblyScript: string;
+  /** The optimised module's bytes. */
+  readonly wasm: Uint8Array;
+  /** A Float64Array inside the module's memory: passing it to the function costs no copy. */
+  alloc(n: number): Float64Array;
+  /** Gives an `alloc`ed array back. */
+  free(view: Float64Array): void;
+}
+
+/**
+ * The same function, computed by WebAssembly: `f` itself (with the `scope` its
+ * helpers need) or anything made by grad, jvp or hvp (which keeps its
+ * options). Loads the AssemblyScript compiler on first use.
+ */
+export async function compile(g: Differentiable | Derivative, opts: CompileOptions = {}): Promise<Compiled> {
+  const handle = typeof g === 'function' ? (g as unknown as { [IR]?: Handle })[IR] : undefined;
+  let h: Handle;
+  if (handle) h = handle;
+  else {
+    const d = derive(input(g as Differentiable), { mode: 'primal', wrt: [], ...deriveOpts({ scope: opts.scope }) });
+    const entry = d.module.functions.find((fn) => fn.name === d.module.entry)!;
+    h = { module: d.module, shape: (r) => r, params: entry.params, name: `compile(${g.name || 'f'})`, like: [], source: d.source };
+  }
+  const { compileIrModule } = await import('./wasm.js');
+  const mod = await compileIrModule(h.module, { simd: opts.simd });
+  const entry = h.module.functions.find((fn) => fn.name === h.module.entry)!;
+  const single = entry.results.length === 1;
+  const call = (...userArgs: unknown[]) => {
+    const args = h.reorder ? h.reorder(userArgs) : userArgs;
+    const results = mod.call(checkArgs(h.name, h.params, args, h.like));
+    return h.shape(single ? results[0] : results);
+  };
+  Object.defineProperties(call, {
+    length: { value: h.params.length },
+    name: { value: h.module.entry },
+    source: { value: h.source, enumerable: true },
+    assemblyScript: { value: mod.assemblyScript, enumerable: true },
+    wasm: { value: mod.wasm, enumerable: true },
+    alloc: { value: (n: number) => mod.alloc(n) },
+    free: { value: (view: Float64Array) => mod.free(view) },
+  });
+  return call as unknown as Compiled;
+}
