@@ -79,7 +79,8 @@ interface Backend {
 }
 
 let backend: Promise<Backend> | undefined;
-let trimLibrary = true;
+/** COTANGENT_FULL_STDLIB=1 parses the whole standard library on every compile (to measure what trimming saves). */
+let trimLibrary = !(typeof process !== 'undefined' && process.env?.COTANGENT_FULL_STDLIB === '1');
 let queue: Promise<unknown> = Promise.resolve();
 const memoryCache = new Map<string, Uint8Array>();
 const MEMORY_CACHE_LIMIT = 256;

@@ -670,6 +670,13 @@ class FunctionEmitter {
           if (b.kind === 'comment') { this.stmt(b); continue; }
           if (b.kind === 'store') {
             const idx = this.index(b.index, b.loc).code;
+            if (plan.laneStores.has(b.array)) {
+              this.m.used.add('arrays');
+              const value = vec(b.value), a = this.array(b.array);
+              this.line(`accum(${a}, ${idx}, f64x2.extract_lane(${value}, 0));`);
+              this.line(`accum(${a}, ${idx} + 1, f64x2.extract_lane(${value}, 1));`);
+              continue;
+            }
             this.line(`${b.accumulate ? 'accum2' : 'put2'}(${this.array(b.array)}, ${idx}, ${vec(b.value)});`);
             continue;
           }

@@ -14,7 +14,11 @@ let ct_top: usize = 0;
 let ct_err: i32 = 0;
 let ct_errArg: f64 = 0;
 
+// Memory pages as of the last growth, so the JS side can tell cheaply that its views are stale.
+const ct_state = memory.data(16, 16);
+
 export function ct_heap_base(): usize { return __heap_base; }
+export function ct_state_at(): usize { return ct_state; }
 export function ct_error(): i32 { return ct_err; }
 export function ct_error_arg(): f64 { return ct_errArg; }
 
@@ -32,6 +36,7 @@ function ct_reserve(end: u64): void {
   const need = <i32>((end - have + 0xFFFF) >> 16);
   const more = max(need, memory.size() >> 1);
   if (memory.grow(more) < 0 && memory.grow(need) < 0) ct_fail(2, <f64>end);
+  store<i32>(ct_state, memory.size());
 }
 
 // Raw arena bytes, 16-aligned, not cleared.

@@ -30,6 +30,12 @@ export interface VectorPlan {
   reductions: Map<Stmt, Reduction>;
   /** Statements the vector loop leaves out (the `s = t` completing a reduction through a copy). */
   skip: Set<Stmt>;
+  /**
+   * Arrays the loop adds into at more than one offset (`dx[i] += ..; dx[i + 1] += ..`):
+   * their additions are made lane by lane, since a vector read-modify-write that
+   * overlaps the previous one stalls the CPU's store forwarding.
+   */
+  laneStores: Set<string>;
 }
 
 export type VectorDecision = { ok: true; plan: VectorPlan } | { ok: false; reason: string };
@@ -244,13 +250,15 @@ export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision 
   }
   for (const a of accesses) if (!a.accumulate) onlyAdded.delete(ctx.aliasOf(a.array));
   for (const [c, keys] of written) if (keys.size > 1 && !onlyAdded.has(c)) return no(`\`${c}\` is written at two different offsets`);
+  const laneStores = new Set<string>();
+  for (const a of accesses) if (a.store && (written.get(ctx.aliasOf(a.array))?.size ?? 0) > 1) laneStores.add(a.array);
   for (const a of accesses) {
     const keys = written.get(ctx.aliasOf(a.array));
     if (!keys || onlyAdded.has(ctx.aliasOf(a.array))) continue;
     if (a.key === null) return no(`\`${a.array}\` is written by the loop and read at a fixed element`);
     if (!keys.has(a.key)) return no(`\`${a.array}\` is written and read at different offsets`);
   }
-  return { ok: true, plan: { kinds, reductions, skip } };
+  return { ok: true, plan: { kinds, reductions, skip, laneStores } };
 }
 
 /** `s = s + x`, `s = x + s` or `s = s - x` with s an f64. */

@@ -1,0 +1,185 @@
+// Measures the WebAssembly backend: compile latency (cold, warm, cached) and
+// speed against JavaScript, side by side in one run.
+//
+//   node --import tsx runtime/wasm-measure.ts [latency] [speed]
+//
+// Compile latency is measured on fresh sources (a comment with a nonce), so
+// neither cache hides the compiler; "cached" is the same module again. Speed
+// uses alloc() views (no copy in) and reports medians.
+import { grad, irSymbol, type DerivativeHandle } from './index.js';
+import { compileIrModule, clearMemoryCache, type CompiledModule } from './wasm.js';
+import { compileAssemblyScript } from './wasm-compile.js';
+import { emitAssemblyScript } from '../compiler/emit/as/index.js';
+import type { IrModule } from '../compiler/ir/nodes.js';
+import { lowerProgram } from '../compiler/ir/program.js';
+import { parseFunctionValue } from '../compiler/parse/source.js';
+
+const lower = (f: Function): IrModule => lowerProgram(parseFunctionValue(f), { wrt: [0] }).module;
+
+const now = () => performance.now();
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median time of f over `reps` runs, each repeated until it takes ≥ 2 ms. */
+function time(f: () => unknown, reps = 15): number {
+  let inner = 1;
+  for (;;) {
+    const t = now();
+    for (let k = 0; k < inner; k++) f();
+    if (now() - t >= 2 || inner >= 1 << 20) break;
+    inner *= 2;
+  }
+  const out: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t = now();
+    for (let k = 0; k < inner; k++) f();
+    out.push((now() - t) / inner);
+  }
+  return median(out);
+}
+
+const irOf = (d: unknown): IrModule => (d as Record<symbol, DerivativeHandle>)[irSymbol].module;
+
+// ---- the functions ----------------------------------------------------------
+
+function dot(a: Float64Array, b: Float64Array) {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function rosenbrock(x: Float64Array) {
+  let s = 0;
+  for (let i = 0; i < x.length - 1; i++) {
+    const t = x[i + 1] - x[i] * x[i];
+    s += 100 * t * t + (1 - x[i]) ** 2;
+  }
+  return s;
+}
+
+function rosenbrockGradByHand(x: Float64Array): Float64Array {
+  const g = new Float64Array(x.length);
+  for (let i = 0; i < x.length - 1; i++) {
+    const t = x[i + 1] - x[i] * x[i];
+    g[i] += -400 * t * x[i] - 2 * (1 - x[i]);
+    g[i + 1] += 200 * t;
+  }
+  return g;
+}
+
+function tiny(a: number, b: number) {
+  return Math.sin(a) * b + a * a;
+}
+
+/** About fifty lines of IR-heavy code: an MLP loss (the corpus's shape), for compile latency. */
+function mlpLoss(w1: Float64Array, w2: Float64Array, x: Float64Array, batch: number, nIn: number, nHid: number) {
+  let loss = 0;
+  for (let s = 0; s < batch; s++) {
+    const h = new Float64Array(nHid);
+    for (let j = 0; j < nHid; j++) {
+      let a = 0;
+      for (let i = 0; i < nIn; i++) a += w1[j * nIn + i] * x[s * nIn + i];
+      h[j] = Math.tanh(a);
+    }
+    let out = 0;
+    for (let j = 0; j < nHid; j++) out += w2[j] * h[j];
+    const diff = out - 1;
+    loss += diff * diff;
+  }
+  return loss / batch;
+}
+
+// ---- latency -----------------------------------------------------------------
+
+export async function measureLatency(): Promise<Record<string, number>> {
+  const ir = irOf(grad(mlpLoss, { wrt: [0, 1] }));
+  const src = emitAssemblyScript(ir).source;
+  const fresh = (k: number) => `${src}\n// nonce ${Date.now()} ${k}\n`;
+  const lines = src.split('\n').length;
+  let t = now();
+  await compileAssemblyScript(fresh(0), { cache: false });
+  const cold = now() - t;
+  const warm: number[] = [];
+  for (let k = 1; k <= 5; k++) {
+    t = now();
+    await compileAssemblyScript(fresh(k), { cache: false });
+    warm.push(now() - t);
+  }
+  // The whole compileIrModule path: emit + compile + instantiate; then cached (memory, disk).
+  t = now();
+  const m = await compileIrModule(ir);
+  const first = now() - t;
+  const cachedMem: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    t = now();
+    await compileIrModule(ir);
+    cachedMem.push(now() - t);
+  }
+  clearMemoryCache();
+  t = now();
+  const d = await compileIrModule(ir);
+  const cachedDisk = now() - t;
+  void m; void d;
+  return { asLines: lines, coldMs: cold, warmMs: median(warm), compileIrModuleMs: first, cachedMemoryMs: median(cachedMem), cachedDiskMs: cachedDisk };
+}
+
+// ---- speed -------------------------------------------------------------------
+
+async function pair(ir: IrModule): Promise<[CompiledModule, CompiledModule]> {
+  return [await compileIrModule(ir), await compileIrModule(ir, { simd: false })];
+}
+
+export async function measureSpeed(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  // dot product, n = 1e6: JS vs Wasm f64x2 vs Wasm scalar, inputs in Wasm memory
+  {
+    const n = 1e6;
+    const [simd, scalar] = await pair(lower(dot));
+    const a = new Float64Array(n), b = new Float64Array(n);
+    for (let i = 0; i < n; i++) { a[i] = Math.sin(i); b[i] = Math.cos(i); }
+    const va = simd.alloc(n), vb = simd.alloc(n), sa = scalar.alloc(n), sb = scalar.alloc(n);
+    va.set(a); vb.set(b); sa.set(a); sb.set(b);
+    out.dot_js_ms = time(() => dot(a, b));
+    out.dot_wasm_simd_ms = time(() => simd.invoke(va, vb));
+    out.dot_wasm_scalar_ms = time(() => scalar.invoke(sa, sb));
+    out.dot_wasm_simd_copyin_ms = time(() => simd.invoke(a, b));
+  }
+  // Rosenbrock gradient, n = 1e5: hand JS, generated JS, Wasm (SIMD on/off); the gradient is copied out
+  {
+    const n = 1e5;
+    const g = grad(rosenbrock);
+    const [simd, scalar] = await pair(irOf(g));
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) x[i] = Math.sin(i) * 0.5;
+    const vx = simd.alloc(n), sx = scalar.alloc(n);
+    vx.set(x); sx.set(x);
+    out.rosen_objective_js_us = 1000 * time(() => rosenbrock(x));
+    out.rosen_grad_hand_js_us = 1000 * time(() => rosenbrockGradByHand(x));
+    out.rosen_grad_generated_js_us = 1000 * time(() => g(x));
+    out.rosen_grad_wasm_simd_us = 1000 * time(() => simd.invoke(vx));
+    out.rosen_grad_wasm_scalar_us = 1000 * time(() => scalar.invoke(sx));
+  }
+  // call overhead: a tiny scalar gradient
+  {
+    const g = grad(tiny, { wrt: [0, 1] });
+    const [simd] = await pair(irOf(g));
+    out.tiny_grad_js_ns = 1e6 * time(() => g(0.3, 0.7));
+    out.tiny_grad_wasm_ns = 1e6 * time(() => simd.call([0.3, 0.7]));
+    const t = grad(tiny);
+    const [ts] = await pair(irOf(t));
+    out.tiny_grad1_js_ns = 1e6 * time(() => t(0.3, 0.7));
+    out.tiny_grad1_wasm_invoke_ns = 1e6 * time(() => ts.invoke(0.3, 0.7));
+  }
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const what = process.argv.slice(2);
+  const all = what.length === 0;
+  if (all || what.includes('latency')) console.log('compile latency (ms):', await measureLatency());
+  if (all || what.includes('speed')) console.log('speed:', await measureSpeed());
+  process.exit(0);
+}
