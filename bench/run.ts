@@ -50,8 +50,8 @@ if (flag('help')) {
 const mode: Mode = flag('quick') ? MODES.quick : MODES.full;
 const only = option('only') ? new RegExp(option('only')!) : null;
 const withPeers = !flag('no-peers');
-const log = (s: string) => process.stderr.write(`${s}\n`);
 const started = performance.now();
+const log = (s: string) => process.stderr.write(`${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s  ${s}\n`);
 const loadAtStart = os.loadavg()[0];
 const notes: string[] = [];
 const peerInfo: Record<string, string> = {};

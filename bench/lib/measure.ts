@@ -62,19 +62,20 @@ export function statsOf(perCall: number[], batch: number): Stats {
 }
 
 /**
- * Times `fn` after warm-up. The last warm-up call (not the first call, which may include a JIT
+ * Times `fn` after warm-up. The fastest warm-up call (not the first call, which may include a JIT
  * compilation) decides the regime: a call that is long next to `budget.budgetMs` gets the fixed,
  * small sample count of `slow`; a short one is batched so that a sample lasts about `sampleMs`.
  */
 export function measure(fn: () => unknown, budget: Budget, slow: Budget = budget): Stats {
   let t0 = nowMs();
-  let last = 0;
+  let fastest = Infinity;
   do {
     const a = nowMs();
     consume(fn());
-    last = nowMs() - a;
+    fastest = Math.min(fastest, nowMs() - a);
   } while (nowMs() - t0 < budget.warmupMs);
-  const single = Math.max(last, 1e-6);
+  // the fastest warm-up call: a call preempted by another process must not set the regime
+  const single = Math.max(fastest, 1e-6);
   const b = single * 3 > budget.budgetMs ? slow : budget;
 
   // Calibrate the batch so one sample lasts about sampleMs.

@@ -17,9 +17,9 @@ export interface Mode {
 export const MODES: Record<'quick' | 'full', Mode> = {
   quick: {
     name: 'quick',
-    budget: { warmupMs: 40, budgetMs: 200, sampleMs: 2, minSamples: 3, maxSamples: 25 },
+    budget: { warmupMs: 30, budgetMs: 150, sampleMs: 2, minSamples: 3, maxSamples: 20 },
     slowBudget: { warmupMs: 0, budgetMs: 0, sampleMs: 0, minSamples: 3, maxSamples: 3 },
-    capMs: 2500,
+    capMs: 2000,
   },
   full: {
     name: 'full',

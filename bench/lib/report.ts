@@ -34,6 +34,17 @@ export const GRADIENT_KEYS: Array<[string, string]> = [
   ['native-c', 'C -O3'],
 ];
 
+const ROW_ORDER = ['js-objective', 'hand-js', 'cotangent-js', 'cotangent-wasm-objective', 'cotangent-wasm', 'cotangent-wasm-simd', 'cotangent-wasm-nosimd', 'tfjs-cpu', 'tfjs-wasm', 'jax-js', 'torch', 'native-c'];
+
+/** Rows in report order (the run order differs: pure JS first, peers last). */
+export function sortRows(rows: Row[]): Row[] {
+  const rank = (r: Row) => {
+    const i = ROW_ORDER.indexOf(r.key);
+    return i < 0 ? ROW_ORDER.length : i;
+  };
+  return rows.map((r, i) => [r, i] as const).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([r]) => r);
+}
+
 function hand(inst: InstanceResult): Row | undefined {
   return inst.rows.find((r) => r.key === 'hand-js' && r.stats);
 }
@@ -103,7 +114,7 @@ export function markdown(res: Results): string {
     out.push('| path | precision | median | IQR | samples | grad / obj | × hand JS | max rel. err | JS alloc / call | note |');
     out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---|');
     const o = jsObjective(inst);
-    for (const r of inst.rows) {
+    for (const r of sortRows(inst.rows)) {
       const s = r.stats;
       const iqr = s ? `${fmtTime(s.p25)}–${fmtTime(s.p75)}` : '';
       const n = s ? (s.batch > 1 ? `${s.samples}×${s.batch}` : `${s.samples}`) : '';
@@ -135,7 +146,8 @@ export function markdown(res: Results): string {
       const c = inst.compile!;
       const first = c.gradientMs ? Object.entries(c.gradientMs).map(([k, v]) => `${fmtTime(v)}${Object.keys(c.gradientMs!).length > 1 ? ` (${k})` : ''}`).join(', ') : '';
       const again = c.repeatMs ? Object.entries(c.repeatMs).map(([k, v]) => `${fmtTime(v)}${Object.keys(c.repeatMs!).length > 1 ? ` (${k})` : ''}`).join(', ') : '';
-      const note = [c.gradCold ? 'first grad() in the process (cold)' : '', c.cold ? 'first compile in the process (cold)' : '', c.error ?? ''].filter(Boolean).join('; ');
+      const same = res.instances[res.instances.indexOf(inst) - 1]?.problem === inst.problem;
+      const note = [c.gradCold ? 'first grad() in the process (cold)' : '', same ? 'same f as the row above' : '', c.cold ? 'first compile in the process (cold)' : '', c.error ?? ''].filter(Boolean).join('; ');
       out.push(`| ${cell(`${inst.title}, ${inst.label}`)} | ${fmtTime(c.gradMs)} | ${fmtTime(c.objectiveMs)} | ${first} | ${again} | ${cell(note)} |`);
     }
   }
@@ -165,6 +177,10 @@ const COLORS: Record<string, string> = {
   'native-c': '#8c564b',
 };
 
+function decade(e: number): string {
+  return e >= 0 ? `${10 ** e}×` : `${(10 ** e).toFixed(-e)}×`;
+}
+
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -193,8 +209,8 @@ export function svgChart(res: Results): string {
   const parts: string[] = [];
   let y = headerH;
   for (const inst of res.instances) {
-    const rows = inst.rows.filter((r) => r.kind === 'gradient');
-    const panelH = titleH + rows.length * (barH + gap);
+    const rows = sortRows(inst.rows).filter((r) => r.kind === 'gradient');
+    const panelH = titleH + rows.length * (barH + gap) + 12;
     parts.push(`<text x="10" y="${y + 16}" class="title">${esc(`${inst.title}, ${inst.label}`)}</text>`);
     // decade grid for this panel
     for (let e = lo; e <= hi; e++) {
@@ -216,20 +232,22 @@ export function svgChart(res: Results): string {
       }
       ry += barH + gap;
     }
+    for (let e = lo; e <= hi; e++) {
+      parts.push(`<text x="${x(10 ** e).toFixed(1)}" y="${ry + 8}" class="tick" text-anchor="middle">${decade(e)}</text>`);
+    }
     y += panelH + panelGap;
   }
   // axis labels at the bottom
   const axisY = y;
   for (let e = lo; e <= hi; e++) {
     const gx = x(10 ** e);
-    const label = e >= 0 ? `${10 ** e}×` : `${(10 ** e).toFixed(-e)}×`;
-    parts.push(`<text x="${gx.toFixed(1)}" y="${axisY + 12}" class="axis" text-anchor="middle">${label}</text>`);
+    parts.push(`<text x="${gx.toFixed(1)}" y="${axisY + 12}" class="axis" text-anchor="middle">${decade(e)}</text>`);
   }
   const H = axisY + 36;
   const { info } = res;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`,
-    '<style>.title{font-size:13px;font-weight:bold}.label{font-size:11px}.value{font-size:10px;fill:#333}.status{font-size:10px;font-style:italic;fill:#999}.axis{font-size:10px;fill:#333}.grid{stroke:#e4e4e4}.one{stroke:#333;stroke-dasharray:3 2}</style>',
+    '<style>.title{font-size:13px;font-weight:bold}.label{font-size:11px}.value{font-size:10px;fill:#333}.status{font-size:10px;font-style:italic;fill:#999}.axis{font-size:10px;fill:#333}.tick{font-size:9px;fill:#999}.grid{stroke:#e4e4e4}.one{stroke:#333;stroke-dasharray:3 2}</style>',
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="10" y="20" font-size="15" font-weight="bold">${esc('Gradient time ÷ hand-written JS gradient time (log scale, lower is better)')}</text>`,
     `<text x="10" y="38" font-size="11" fill="#555">${esc(`${info.mode} mode · ${info.date} · ${info.machine} · Node ${info.node}`)}</text>`,

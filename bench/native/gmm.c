@@ -186,11 +186,12 @@ static void run_gradient(void) {
 
 static void time_it(const char *name, void (*fn)(void), double warmup, double budget, double sample,
                     int min_s, int max_s, int last) {
-  double t0 = now_ms(), single = 0;
+  double t0 = now_ms(), single = 1e300;
   do {
     double a = now_ms();
     fn();
-    single = now_ms() - a;
+    double el = now_ms() - a;
+    if (el < single) single = el; /* the fastest warm-up call sets the batch size */
   } while (now_ms() - t0 < warmup);
   long batch = single > 0 ? (long)(sample / single) : 1;
   if (batch < 1) batch = 1;

@@ -184,11 +184,11 @@ def measure(fn, job, first_ms):
         # one call is over the mode's cap: report that single cold call
         return {"batch": 1, "samples": [first_ms], "capped": True}
     t0 = time.perf_counter()
-    single = 0.0
+    single = float("inf")
     while True:
         a = time.perf_counter()
         fn()
-        single = (time.perf_counter() - a) * 1e3
+        single = min(single, (time.perf_counter() - a) * 1e3)
         if (time.perf_counter() - t0) * 1e3 >= job["warmupMs"]:
             break
     slow = single * 3 > job["budgetMs"]
