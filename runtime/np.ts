@@ -18,6 +18,9 @@
  * plain loops with no callbacks. The derivative rules live in `np-rules.ts`.
  */
 
+/** Marks this module, so the compiler recognises `np` passed in `scope` even without the module object at hand. */
+export const COTANGENT_NP = 'cotangent/np';
+
 /** Anything accepted where an array is expected. */
 export type ArrayInput = Float64Array | readonly number[];
 /** An element-wise operand: a number or an array. */

@@ -292,7 +292,16 @@ class Reverser {
       }
       out.push({ kind: 'assign', target: l.name, expr: { kind: 'pop', tape: this.tapeKind(l.name), slot: l.slot } });
     }
-    for (const l of locals) if (l.how === 'recompute') out.push(l.stmt);
+    for (const l of locals) {
+      if (l.how !== 'recompute') continue;
+      out.push(l.stmt);
+      if (this.vars.get(l.name) === 'f64[]' && this.active.has(l.name)) {
+        // A recomputed array gets a fresh adjoint each time its block's adjoint runs.
+        const len = this.temp(`${l.name}_len`, 'i32');
+        out.push({ kind: 'assign', target: len, expr: { kind: 'length', array: l.name } });
+        out.push({ kind: 'assign', target: this.adjName(l.name), expr: { kind: 'alloc', length: v(len) } });
+      }
+    }
     for (let k = stmts.length - 1; k >= 0; k--) this.adjointStmt(stmts[k], out);
     return out;
   }

@@ -75,7 +75,10 @@ function lowerOnce(entry: ParsedFunction, opts: ProgramOptions, hints: Map<Parse
     const value = scope[name];
     if (typeof value === 'number') return { kind: 'constant', value };
     if (value === Math) return { kind: 'namespace', prefix: 'Math' };
-    if (opts.npModule && value === opts.npModule) return { kind: 'namespace', prefix: 'np' };
+    if ((opts.npModule && value === opts.npModule)
+      || (value && typeof value === 'object' && (value as { COTANGENT_NP?: unknown }).COTANGENT_NP === 'cotangent/np')) {
+      return { kind: 'namespace', prefix: 'np' };
+    }
     if (typeof value === 'function') {
       const np = npByValue.get(value);
       if (np) return { kind: 'prim', name: `np.${np}` };

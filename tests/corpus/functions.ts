@@ -2,6 +2,7 @@
 // setting runs over. Parameter names tell their kind: a, b, c (and words)
 // are scalars, x, y, w arrays, n, m sizes. Each entry samples its arguments
 // away from kinks and domain edges.
+import * as np from '../../runtime/np.js';
 import type { Rng } from '../support/rng.js';
 
 export interface Case {
@@ -14,6 +15,8 @@ export interface Case {
   wrt?: number[];
   /** Skip the Hessian check (e.g. piecewise-linear code). */
   noHvp?: boolean;
+  /** Why the Wasm path does not run this case yet. */
+  noWasm?: string;
 }
 
 // ---- straight-line scalar code ---------------------------------------------
@@ -240,6 +243,16 @@ function realBounds(x: Float64Array, bound: number, a: number) {
   return s;
 }
 
+/** Per-sample rows sliced out with cotangent/np: an array recomputed in the adjoint, with its own adjoint each time. */
+function rowsXent(x: Float64Array, labels: Float64Array, batch: number, nOut: number) {
+  let loss = 0;
+  for (let s = 0; s < batch; s++) {
+    const row = np.slice(x, s * nOut, (s + 1) * nOut);
+    loss += np.logsumexp(row) - row[labels[s]];
+  }
+  return loss / batch;
+}
+
 export const corpus: Case[] = [
   { name: 'poly', f: poly, args: (r) => [r.uniform(-2, 2), r.uniform(-2, 2)], wrt: [0, 1] },
   { name: 'trig', f: trig, args: (r) => [r.uniform(-1.5, 1.5), r.uniform(0.5, 2)], wrt: [0, 1] },
@@ -265,5 +278,6 @@ export const corpus: Case[] = [
   { name: 'mlp', f: mlp, args: (r) => [r.array(6), r.array(3), r.array(8), 4, 2, 3], wrt: [0, 1] },
   { name: 'gather', f: gather, args: (r) => [r.array(5), Float64Array.from({ length: 7 }, () => r.int(0, 4)), 5] },
   { name: 'realBounds', f: realBounds, args: (r) => [r.array(5), 3.5, r.uniform(-1, 1)], wrt: [0, 2] },
+  { name: 'rowsXent', f: rowsXent, scope: { np }, args: (r) => [r.array(12, -2, 2), Float64Array.from([1, 0, 2, 1]), 4, 3], noWasm: 'np operations are JS-only for now' },
   { name: 'usesArrayResult', f: usesArrayResult, scope: { scaled }, args: (r) => [r.array(5), r.uniform(-1, 1)], wrt: [0, 1] },
 ];
