@@ -21,6 +21,20 @@ interface ModeOptions {
   passes?: boolean;
   dumpAfter?: string;
   preserveResult?: boolean;
+  emit: 'js' | 'as' | 'wat';
+  simd: boolean;
+}
+
+interface BuildOptions {
+  fn: string;
+  wrt: string;
+  grad?: boolean;
+  jvp?: boolean;
+  hvp?: boolean;
+  out: string;
+  name?: string;
+  simd: boolean;
+  as?: boolean;
 }
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -45,7 +59,7 @@ function load(file: string, fn: string) {
   return findFunction(parseModuleSource(text, file), fn);
 }
 
-function run(mode: DeriveOptions['mode'], file: string, o: ModeOptions): void {
+async function run(mode: DeriveOptions['mode'], file: string, o: ModeOptions): Promise<void> {
   const parsed = load(file, o.fn);
   const base = { mode, wrt: parseWrt(o.wrt), preserveResult: o.preserveResult, npModule: np as unknown as Record<string, unknown> };
   if (o.passes) {
@@ -66,7 +80,26 @@ function run(mode: DeriveOptions['mode'], file: string, o: ModeOptions): void {
     process.stdout.write(printModule(stage));
     return;
   }
-  process.stdout.write(d.source);
+  if (o.emit === 'js') { process.stdout.write(d.source); return; }
+  // The Wasm backend is loaded only when asked for.
+  const { emitAssemblyScript } = await import('../compiler/emit/as/index.js');
+  const emitted = emitAssemblyScript(d.module, { simd: o.simd });
+  if (o.emit === 'as') { process.stdout.write(emitted.source); return; }
+  const { compileIrModule, wasmText } = await import('../runtime/wasm.js');
+  const compiled = await compileIrModule(d.module, { simd: o.simd });
+  process.stdout.write(await wasmText(compiled.wasm));
+}
+
+async function build(file: string, o: BuildOptions): Promise<void> {
+  const modes = [o.grad && 'grad', o.jvp && 'jvp', o.hvp && 'hvp'].filter(Boolean) as DeriveOptions['mode'][];
+  if (modes.length > 1) throw new CommanderError(2, 'cotangent.usage', 'choose one of --grad, --jvp, --hvp');
+  const mode = modes[0] ?? 'grad';
+  const parsed = load(file, o.fn);
+  const d = derive(parsed, { mode, wrt: parseWrt(o.wrt), npModule: np as unknown as Record<string, unknown> });
+  const { buildAot } = await import('./build.js');
+  const name = o.name ?? `${mode}_${o.fn}`;
+  const result = await buildAot(d.module, o.out, name, { simd: o.simd, assemblyScript: o.as, description: `${mode} of ${o.fn} from ${file}` });
+  for (const f of result.files) process.stdout.write(`wrote ${f}\n`);
 }
 
 function modeCommand(program: Command, name: DeriveOptions['mode'], summary: string, example: string): void {
@@ -78,11 +111,13 @@ function modeCommand(program: Command, name: DeriveOptions['mode'], summary: str
     .option('--passes', 'print the code after each optimisation pass')
     .addOption(new Option('--dump-after <stage>', 'print the IR after a stage').choices(['lower', 'reverse', 'forward', 'optimize']))
     .option('--preserve-result', 'also return the function\'s value')
+    .addOption(new Option('--emit <what>', 'what to print: JavaScript, AssemblyScript, or WebAssembly text').choices(['js', 'as', 'wat']).default('js'))
+    .option('--no-simd', 'no f64x2 loops in the AssemblyScript / Wasm')
     .addHelpText('after', `\nExample:\n  $ ${example}`)
     .action((file: string, o: ModeOptions) => run(name, file, o));
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const program = new Command('cotangent')
     .description('Source-to-source automatic differentiation for TypeScript and JavaScript')
     .exitOverride()
@@ -90,8 +125,21 @@ export function main(argv: string[]): number {
   modeCommand(program, 'grad', 'print the reverse-mode gradient of a function', 'cotangent grad examples/loss.ts --fn loss --wrt 0');
   modeCommand(program, 'jvp', 'print the forward-mode derivative (Jacobian-vector product)', 'cotangent jvp examples/loss.ts --fn loss');
   modeCommand(program, 'hvp', 'print the Hessian-vector product (forward over reverse)', 'cotangent hvp examples/loss.ts --fn loss');
+  program.command('build <file>')
+    .description('write a derivative ahead of time as .wasm + an eval-free ES module + .d.ts (for edge runtimes and bundlers)')
+    .requiredOption('--fn <name>', 'the function to differentiate')
+    .requiredOption('--out <dir>', 'where to write the files')
+    .option('--grad', 'the gradient (default)')
+    .option('--jvp', 'the forward-mode derivative')
+    .option('--hvp', 'the Hessian-vector product')
+    .option('--wrt <indices>', 'parameter indices to differentiate with respect to', '0')
+    .option('--name <name>', 'base name of the files (default <mode>_<fn>)')
+    .option('--no-simd', 'no f64x2 loops')
+    .option('--as', 'also write the AssemblyScript source')
+    .addHelpText('after', '\nExample:\n  $ cotangent build examples/logistic.ts --fn loss --grad --out dist-edge')
+    .action((file: string, o: BuildOptions) => build(file, o));
   try {
-    program.parse(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CompileError) {
@@ -111,4 +159,4 @@ export function main(argv: string[]): number {
 const invoked = (() => {
   try { return !!process.argv[1] && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url; } catch { return false; }
 })();
-if (invoked) process.exitCode = main(process.argv.slice(2));
+if (invoked) main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
