@@ -78,7 +78,7 @@ const differentiable = (p: Param) => p.type === 'f64' || p.type === 'f64[]';
 /** Parameter types as cotangent infers them (f64, i32 for sizes and indices, f64[]): the primal stage of the pipeline. */
 function inferParams(sf: SourceFunction): Param[] {
   const d = derive(sf.parsed, {
-    mode: 'primal', wrt: [], scope, npModule: np as unknown as Record<string, unknown>, arrayPrims: new Set<string>(), hookFunction: adjointHook,
+    mode: 'primal', wrt: [], scope, npModule: np as unknown as Record<string, unknown>, hookFunction: adjointHook,
   });
   const entry = d.module.functions.find((f) => f.name === d.module.entry);
   if (!entry) throw new Error(`no entry function ${d.module.entry}`);

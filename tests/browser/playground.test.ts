@@ -73,12 +73,13 @@ const CHROMIUM_ARGS = [
 
 interface Session { ctx: BrowserContext; page: Page; serving: Serving; dirs: string[]; errors: string[] }
 let session: Promise<Session> | undefined;
-const t0 = performance.now();
+let t0 = 0;
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 /** Builds, serves and opens the page once; set up inside a test so that a failure fails it. */
 function open(executablePath: string): Promise<Session> {
   session ??= (async () => {
+    t0 = performance.now();
     const outDir = await mkdtemp(join(tmpdir(), 'cotangent-playground-'));
     const userDataDir = await mkdtemp(join(tmpdir(), 'cotangent-chromium-'));
     const dirs = [outDir, userDataDir];
