@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { emitAssemblyScript, type AsEntryAbi, type LoopReport } from '../compiler/emit/as/index.js';
 import type { IrModule, Type } from '../compiler/ir/nodes.js';
 import { compileAssemblyScript } from '../runtime/wasm-compile.js';
+import { kernelsSource } from '../runtime/wasm-kernels.js';
+// (AOT output links the kernels into the one module: compile time does not matter there.)
 
 export interface AotOptions {
   /** f64x2 loops where possible (default true). */
@@ -38,14 +40,18 @@ export interface AotResult {
 export async function buildAot(module: IrModule, outDir: string, baseName: string, opts: AotOptions = {}): Promise<AotResult> {
   if (!/^[A-Za-z0-9_.-]+$/.test(baseName)) throw new Error(`cotangent build: the output name \`${baseName}\` must be a plain file name`);
   const emitted = emitAssemblyScript(module, { simd: opts.simd });
-  const { bytes } = await compileAssemblyScript(emitted.source);
+  const kernels = emitted.kernels.length ? await kernelsSource() : undefined;
+  const { bytes } = await compileAssemblyScript(emitted.source, { files: kernels ? { 'kernels.ts': kernels } : undefined });
   await mkdir(outDir, { recursive: true });
   const files: [string, string | Uint8Array][] = [
     [`${baseName}.wasm`, bytes],
     [`${baseName}.js`, wrapperSource(emitted.abi, baseName, opts)],
     [`${baseName}.d.ts`, declarations(emitted.abi, baseName, opts)],
   ];
-  if (opts.assemblyScript) files.push([`${baseName}.as.ts`, emitted.source]);
+  if (opts.assemblyScript) {
+    files.push([`${baseName}.as.ts`, emitted.source.replace("from './kernels';", `from './${baseName}.kernels';`)]);
+    if (kernels) files.push([`${baseName}.kernels.ts`, kernels]);
+  }
   const written: string[] = [];
   for (const [name, content] of files) {
     const path = join(outDir, name);
@@ -68,7 +74,7 @@ export function wrapperSource(abi: AsEntryAbi, baseName: string, opts: AotOption
 // which live there (valid until fn.free(view) or until memory grows).
 // Nothing is generated from strings and no compiler is loaded: fit for edge runtimes given a WebAssembly.Module.
 
-const ABI = ${JSON.stringify({ name: abi.name, params: abi.params, results: abi.results, resultsInMemory: abi.resultsInMemory })};
+const ABI = ${JSON.stringify({ name: abi.name, params: abi.params, results: abi.results, resultsInMemory: abi.resultsInMemory, messages: abi.messages })};
 const WASM = new URL(${JSON.stringify(`./${baseName}.wasm`)}, import.meta.url);
 const INITIAL_PAGES = ${initial};
 const MAX_PAGES = 65536;
@@ -133,6 +139,7 @@ export async function load(source) {
     const detail = code === 1 ? 'new Float64Array(' + arg + '): invalid array length'
       : code === 2 ? 'out of memory: ' + arg + ' bytes of WebAssembly memory requested'
       : code === 3 ? 'a counted loop starts at ' + arg + ', which is not an integer' : e.message;
+    if (code === 4) return new TypeError(ABI.messages[arg], { cause: e });
     return new Error(ABI.name + ' (WebAssembly) failed: ' + detail, { cause: e });
   };
   // A direct call: spreading the arguments would cost ~10x more per call.

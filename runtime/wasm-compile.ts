@@ -45,6 +45,10 @@ export interface CompileResult {
 }
 
 export interface CompileOptions {
+  /** Other source files the module imports (`{ 'kernels.ts': text }` for `import ... from './kernels'`). */
+  files?: Record<string, string>;
+  /** Where the module's static data starts (asc's memoryBase; default 1024). */
+  memoryBase?: number;
   /** Use the caches (default true). */
   cache?: boolean;
   /** Use the disk cache in Node (default true; COTANGENT_CACHE=0 also disables it). */
@@ -72,7 +76,7 @@ interface RawResult { binary: Uint8Array | null; error: string | null; stderr: s
 
 /** Where asc runs: a worker thread (Node) or this thread (browsers, or COTANGENT_COMPILE_IN_THREAD=1). */
 interface Backend {
-  compile(source: string, trim: boolean): Promise<RawResult>;
+  compile(sources: Record<string, string>, trim: boolean, extra: Record<string, unknown>): Promise<RawResult>;
   /** binaryen's text format of a module. */
   text(bytes: Uint8Array): Promise<string>;
   close(): void;
@@ -122,7 +126,9 @@ const now = () => (globalThis.performance ?? Date).now();
 export async function compileAssemblyScript(source: string, opts: CompileOptions = {}): Promise<CompileResult> {
   const t0 = now();
   const useCache = opts.cache !== false;
-  const key = await cacheKey(source);
+  const sources = { ...(opts.files ?? {}), 'module.ts': source };
+  const extra = opts.memoryBase !== undefined ? { memoryBase: opts.memoryBase, initialMemory: Math.ceil(opts.memoryBase / 65536) + 1 } : {};
+  const key = await cacheKey(sources, extra);
   if (useCache) {
     const hit = memoryCache.get(key);
     if (hit) return { bytes: hit, from: 'memory', ms: now() - t0, key };
@@ -134,7 +140,7 @@ export async function compileAssemblyScript(source: string, opts: CompileOptions
       }
     }
   }
-  const bytes = await serialised(() => compileNow(source));
+  const bytes = await serialised(() => compileNow(sources, extra));
   if (useCache) {
     remember(key, bytes);
     if (opts.diskCache !== false) await writeDisk(key, bytes);
@@ -158,18 +164,18 @@ function serialised<T>(f: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function compileNow(source: string): Promise<Uint8Array> {
+async function compileNow(sources: Record<string, string>, extra: Record<string, unknown>): Promise<Uint8Array> {
   const b = await getBackend();
   if (trimLibrary) {
-    const r = await b.compile(source, true);
+    const r = await b.compile(sources, true, extra);
     if (r.binary) return r.binary;
     // The trimmed library may lack something a module needs: retry with all of it.
-    const full = await b.compile(source, false);
+    const full = await b.compile(sources, false, extra);
     if (full.binary) { trimLibrary = false; return full.binary; }
-    throw ascError(full, source);
+    throw ascError(full, sources['module.ts']);
   }
-  const r = await b.compile(source, false);
-  if (!r.binary) throw ascError(r, source);
+  const r = await b.compile(sources, false, extra);
+  if (!r.binary) throw ascError(r, sources['module.ts']);
   return r.binary;
 }
 
@@ -177,13 +183,13 @@ function ascError(r: RawResult, source: string): AscError {
   return new AscError(`cotangent: internal error: the emitted AssemblyScript does not compile: ${r.error ?? 'no output'}\n${r.stderr}`, r.stderr, source);
 }
 
-const flags = () => ({ ...ASC_FLAGS, enable: [...ASC_FLAGS.enable] });
+const flags = (extra: Record<string, unknown> = {}) => ({ ...ASC_FLAGS, enable: [...ASC_FLAGS.enable], ...extra });
 
 async function inThreadBackend(): Promise<Backend> {
   const m = await import('assemblyscript/asc');
   const asc = ((m as { default?: Asc }).default ?? m) as unknown as Asc;
   return {
-    async compile(source, trim) {
+    async compile(sources, trim, extra) {
       const lib = asc.libraryFiles;
       const hidden: string[] = [];
       if (trim) {
@@ -195,7 +201,7 @@ async function inThreadBackend(): Promise<Backend> {
         }
       }
       try {
-        const r = await asc.compileString({ 'module.ts': source }, flags());
+        const r = await asc.compileString(sources, flags(extra));
         return { binary: r.error ? null : r.binary, error: r.error ? r.error.message : null, stderr: r.stderr.toString() };
       } catch (e) {
         return { binary: null, error: String((e as Error)?.stack ?? e), stderr: '' };
@@ -243,7 +249,7 @@ parentPort.on('message', async (m) => {
   }
   let out;
   try {
-    const r = await asc.compileString({ 'module.ts': m.source }, m.flags);
+    const r = await asc.compileString(m.sources, m.flags);
     out = { id: m.id, binary: r.error ? null : r.binary.slice(), error: r.error ? String(r.error.message) : null, stderr: r.stderr.toString() };
   } catch (e) {
     out = { id: m.id, binary: null, error: String((e && e.stack) || e), stderr: '' };
@@ -295,7 +301,7 @@ async function workerBackend(): Promise<Backend> {
     }).finally(() => { if (!pending.size) worker.unref(); });
   };
   return {
-    compile: (source, trim) => send({ source, trim, flags: flags() }),
+    compile: (sources, trim, extra) => send({ sources, trim, flags: flags(extra) }),
     async text(bytes) {
       const r = await send({ text: bytes });
       if (typeof r.text !== 'string') throw new Error(`cotangent: cannot print the module: ${r.error}`);
@@ -307,9 +313,10 @@ async function workerBackend(): Promise<Backend> {
 
 // ---- keys and the disk cache ------------------------------------------------
 
-async function cacheKey(source: string): Promise<string> {
+async function cacheKey(sources: Record<string, string>, extra: Record<string, unknown>): Promise<string> {
   // The version is known without loading the compiler: it is pinned in package.json.
-  const text = `${CACHE_FORMAT}\n${ASC_VERSION}\n${JSON.stringify(ASC_FLAGS)}\n${source}`;
+  const files = Object.keys(sources).sort().map((k) => `--- ${k} ${sources[k].length}\n${sources[k]}`).join('\n');
+  const text = `${CACHE_FORMAT}\n${ASC_VERSION}\n${JSON.stringify({ ...ASC_FLAGS, ...extra })}\n${files}`;
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

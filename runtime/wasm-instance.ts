@@ -21,6 +21,8 @@ export interface EntryAbi {
   params: { name: string; type: AbiType }[];
   results: AbiType[];
   resultsInMemory: boolean;
+  /** Messages of np shape checks (trap code 4). */
+  messages?: string[];
 }
 
 export interface InstanceOptions {
@@ -28,6 +30,8 @@ export interface InstanceOptions {
   shared?: boolean | 'auto';
   /** Initial memory in 64 KiB pages (default 16 shared, 256 otherwise). */
   initialPages?: number;
+  /** The np kernels module (bytes), for modules that import `kernels.np_*`; instantiated on the same memory. */
+  kernels?: Uint8Array;
 }
 
 export type WasmValue = number | Float64Array;
@@ -44,6 +48,9 @@ interface Exports {
 interface Block { data: number; cap: number; free: boolean }
 
 const MAX_PAGES = 65536;
+
+/** Modules linked with the np kernels module put their static data from here (the kernels' ends below). */
+export const KERNELS_DATA_END = 65536;
 
 export class WasmInstance {
   readonly memory: WebAssembly.Memory;
@@ -102,13 +109,19 @@ export class WasmInstance {
     }
     const initial = Math.max(minPages, opts.initialPages ?? (shared ? 16 : 256));
     const memory = new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
-    const instance = await WebAssembly.instantiate(module, {
-      env: {
-        memory,
-        abort: () => { throw new WebAssembly.RuntimeError('abort'); },
-        seed: () => Date.now(),
-      },
-    });
+    const env = {
+      memory,
+      abort: () => { throw new WebAssembly.RuntimeError('abort'); },
+      seed: () => Date.now(),
+    };
+    const imports: WebAssembly.Imports = { env };
+    if (opts.kernels) {
+      const k = await WebAssembly.instantiate(await compiledKernels(opts.kernels, shared), { env });
+      const end = (k.exports.np_heap_base as () => number)();
+      if (end > KERNELS_DATA_END) throw new Error(`cotangent: the np kernels' static data ends at ${end}, past ${KERNELS_DATA_END} where linked modules start theirs`);
+      imports.kernels = k.exports as WebAssembly.ModuleImports;
+    }
+    const instance = await WebAssembly.instantiate(module, imports);
     return new WasmInstance(instance, memory, shared, abi);
   }
 
@@ -285,12 +298,30 @@ export class WasmInstance {
     try {
       const code = this.exports.ct_error();
       const arg = this.exports.ct_error_arg();
+      // A failed np shape check: the TypeError the JS path throws.
+      if (code === 4) return new TypeError(this.abi.messages?.[arg] ?? 'np: shape mismatch', { cause: e });
       if (code === 1) detail = `new Float64Array(${arg}): invalid array length`;
       else if (code === 2) detail = `out of memory: ${arg} bytes of WebAssembly memory requested`;
       else if (code === 3) detail = `a counted loop starts at ${arg}, which is not an integer (the WebAssembly backend counts in i32)`;
     } catch { /* keep the engine's message */ }
     return new Error(`cotangent: the WebAssembly code of \`${this.abi.name}\` failed: ${detail}`, { cause: e });
   }
+}
+
+const kernelModules = new WeakMap<Uint8Array, Map<boolean, Promise<WebAssembly.Module>>>();
+
+/** The kernels module compiled once per bytes and memory kind. */
+function compiledKernels(bytes: Uint8Array, shared: boolean): Promise<WebAssembly.Module> {
+  let byKind = kernelModules.get(bytes);
+  if (!byKind) { byKind = new Map(); kernelModules.set(bytes, byKind); }
+  let m = byKind.get(shared);
+  if (!m) {
+    const info = memoryImport(bytes);
+    if (!info) throw new Error('cotangent: the kernels module does not import its memory');
+    m = WebAssembly.compile((shared ? withSharedMemory(bytes, info.flagsAt) : bytes) as Uint8Array<ArrayBuffer>);
+    byKind.set(shared, m);
+  }
+  return m;
 }
 
 function entryCaller(f: (...a: number[]) => number | undefined, n: number): (w: number[]) => number | undefined {

@@ -4,6 +4,7 @@
 import { emitAssemblyScript, type LoopReport } from '../compiler/emit/as/index.js';
 import type { IrModule } from '../compiler/ir/nodes.js';
 import { compileAssemblyScript } from './wasm-compile.js';
+import { KERNELS_DATA_END, kernelsModule, kernelsSource, kernelsStub } from './wasm-kernels.js';
 import { WasmInstance, type WasmValue } from './wasm-instance.js';
 
 export { AsEmitError } from '../compiler/emit/as/index.js';
@@ -21,7 +22,11 @@ export interface CompiledModule {
   invoke(...args: unknown[]): WasmValue | WasmValue[];
   /** The emitted AssemblyScript source; vectorised loops are marked with a comment. */
   assemblyScript: string;
-  /** The optimised module's bytes (its memory import is non-shared; see wasm-instance.ts). */
+  /**
+   * The optimised module's bytes (its memory import is non-shared; see
+   * wasm-instance.ts). A module using cotangent/np imports its kernels from a
+   * second module (runtime/wasm-kernels.ts); `cotangent build` links them in.
+   */
   wasm: Uint8Array;
   /** A zero-filled Float64Array inside the module's memory: passing it costs no copy. */
   alloc(n: number): Float64Array;
@@ -46,8 +51,15 @@ export interface CompileIrOptions {
 
 export async function compileIrModule(module: IrModule, opts: CompileIrOptions = {}): Promise<CompiledModule> {
   const emitted = emitAssemblyScript(module, { simd: opts.simd });
-  const compiled = await compileAssemblyScript(emitted.source, { cache: opts.cache });
-  const instance = await WasmInstance.create(compiled.bytes, emitted.abi, { shared: opts.shared });
+  // np kernels: the module is compiled against imports of the separately compiled kernels module.
+  const linked = emitted.kernels.length > 0;
+  const [compiled, kernels] = await Promise.all([
+    compileAssemblyScript(emitted.source, linked
+      ? { cache: opts.cache, files: { 'kernels.ts': kernelsStub(await kernelsSource()) }, memoryBase: KERNELS_DATA_END }
+      : { cache: opts.cache }),
+    linked ? kernelsModule() : undefined,
+  ]);
+  const instance = await WasmInstance.create(compiled.bytes, emitted.abi, { shared: opts.shared, kernels });
   return {
     call: (args) => instance.call(args),
     invoke: instance.invoke,

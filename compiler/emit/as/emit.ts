@@ -5,6 +5,7 @@
 import { scalarRule } from '../../rules/index.js';
 import { assertNever, type Atom, type Const, type Expr, type IrFunction, type IrModule, type Loc, type Stmt, type Type } from '../../ir/nodes.js';
 import { AsNamer } from './names.js';
+import { npAssign, type NpHost } from './np.js';
 import { prelude, type PreludePart } from './prelude.js';
 import { aliasClasses, planVectorLoop, VECTOR_OPS, VECTOR_PRIMS, type ForStmt, type LaneKind, type LoopContext, type VectorPlan } from './simd.js';
 
@@ -21,6 +22,8 @@ export interface AsEntryAbi {
   results: Type[];
   /** True when the results are left in memory at `ct_results()` (8 bytes each) instead of returned. */
   resultsInMemory: boolean;
+  /** Messages of the np shape checks: a trap with code 4 carries the index of the one that failed. */
+  messages: string[];
 }
 
 export interface LoopReport { fn: string; index: string; loc?: Loc; vectorised: boolean; reason?: string }
@@ -30,6 +33,8 @@ export interface AsEmitted {
   abi: AsEntryAbi;
   /** Innermost counted loops and whether they became f64x2 loops. */
   loops: LoopReport[];
+  /** Kernels of assembly/kernels.ts the source imports from './kernels' (compile it alongside when non-empty). */
+  kernels: string[];
 }
 
 type AsType = 'f64' | 'i32' | 'bool' | 'usize' | 'v128';
@@ -79,6 +84,14 @@ class ModuleEmitter {
   readonly resultGlobals = new Map<string, AsType>();
   readonly loops: LoopReport[] = [];
   readonly globalNamer = new AsNamer();
+  readonly kernels = new Set<string>();
+  readonly messages: string[] = [];
+
+  message(text: string): number {
+    let k = this.messages.indexOf(text);
+    if (k < 0) { k = this.messages.length; this.messages.push(text); }
+    return k;
+  }
 
   constructor(readonly module: IrModule, readonly opts: AsEmitOptions) {}
 
@@ -103,7 +116,8 @@ class ModuleEmitter {
       '// Float64Arrays are addresses into linear memory (length in the 8 bytes before the data);',
       '// loops marked "vectorised" run two elements at a time in f64x2 lanes.',
     ];
-    const parts = [header.join('\n'), globals.join('\n'), ...bodies, wrapper, prelude(this.used, entry.results.length > 1 ? entry.results.length : 0)];
+    const imports = this.kernels.size ? `// SIMD kernels of cotangent/np (assembly/kernels.ts)\nimport { ${[...this.kernels].sort().join(', ')} } from './kernels';` : '';
+    const parts = [header.join('\n'), imports, globals.join('\n'), ...bodies, wrapper, prelude(this.used, entry.results.length > 1 ? entry.results.length : 0)];
     return {
       source: parts.filter(Boolean).join('\n\n'),
       abi: {
@@ -111,8 +125,10 @@ class ModuleEmitter {
         params: entry.params.map((p) => ({ name: p.name, type: p.type })),
         results: [...entry.results],
         resultsInMemory: entry.results.length > 1,
+        messages: this.messages,
       },
       loops: this.loops,
+      kernels: [...this.kernels].sort(),
     };
   }
 
@@ -403,6 +419,7 @@ class FunctionEmitter {
   stmt(s: Stmt): void {
     switch (s.kind) {
       case 'assign':
+        if (s.expr.kind === 'prim' && s.expr.name.startsWith('np.')) return npAssign(this.npHost(), s);
         this.assignTo(s, s.target, this.expr(s.expr, this.typeOf(s.target), s.loc));
         return;
       case 'multi': {
@@ -444,6 +461,29 @@ class FunctionEmitter {
         return;
       default: assertNever(s, 'statement');
     }
+  }
+
+  private npHostCache?: NpHost;
+
+  private npHost(): NpHost {
+    const m = this.m;
+    this.npHostCache ??= {
+      line: (l) => this.line(l),
+      fresh: (hint) => this.namer.fresh(hint),
+      arr: (a) => {
+        if (a.kind !== 'var') throw new AsEmitError(`internal error: a constant where an np operation takes an array in \`${this.fn.name}\``);
+        return this.array(a.name);
+      },
+      num: (a) => this.atomAs(a, 'f64').code,
+      int: (a) => this.atomAs(a, 'i32').code,
+      isArray: (a) => a.kind === 'var' && this.fn.vars.get(a.name) === 'f64[]',
+      kernel: (name) => { m.kernels.add(name); return name; },
+      use: (part) => m.used.add(part),
+      check: (cond, message) => this.line(`if (${cond}) ct_fail(4, ${m.message(message)}); // ${message}`),
+      assign: (s, code, type) => this.assignTo(s, s.target, ex(code, type, true)),
+      fail: (what, loc) => this.fail(what, loc),
+    };
+    return this.npHostCache;
   }
 
   private returnStmt(values: Atom[]): void {

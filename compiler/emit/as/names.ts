@@ -26,13 +26,13 @@ const AS_BUILTINS = `
 /** Helpers of the emitted runtime (compiler/emit/as/prelude.ts). */
 export const HELPERS = `
   at put accum at2 put2 accum2 lengthOf alloc allocOf pushF popF pushI popI pushR popR toInt32 upperBound lowerBound
-  startIndex divInt
+  startIndex divInt npMax npMin npRelu npSigmoid npSignInto npAtLeastVV npAtLeastVS npAtLeastSV sliceBound
 `;
 
 const RESERVED = new Set([KEYWORDS, AS_TYPES, AS_BUILTINS, HELPERS].join(' ').split(/\s+/).filter(Boolean));
 
 /** Prefixes kept for the runtime's own globals and functions. */
-const RESERVED_PREFIX = /^(ct_|tf_|ti_|tr_|result\d|__)/;
+const RESERVED_PREFIX = /^(ct_|tf_|ti_|tr_|np_|result\d|__)/;
 
 export function isReservedName(name: string): boolean {
   return RESERVED.has(name) || RESERVED_PREFIX.test(name);

@@ -2,15 +2,17 @@
 // per-call arena, the tape, and the few JS semantics AssemblyScript's own
 // operators do not give. Only the parts a module uses are appended.
 // The memory layout and the ABI are described in compiler/emit/as/README.md.
+import { NP_HELPERS } from './np.js';
 
 export type PreludePart =
-  | 'arrays' | 'alloc' | 'allocOf' | 'tapeF' | 'tapeI' | 'simd' | 'toInt32' | 'bounds' | 'startIndex' | 'tapeR' | 'divInt';
+  | 'arrays' | 'alloc' | 'allocOf' | 'tapeF' | 'tapeI' | 'simd' | 'toInt32' | 'bounds' | 'startIndex' | 'tapeR' | 'divInt' | 'npHelpers';
 
 const BASE = `
 // The arena: \`new Float64Array(n)\` and tape storage, bump-allocated from
 // \`ct_top\` and released all at once when the next call starts.
 let ct_top: usize = 0;
-// Why the last call trapped (1: bad array length, 2: out of memory, 3: fractional loop start), read by the JS wrapper.
+// Why the last call trapped (1: bad array length, 2: out of memory, 3: fractional loop start,
+// 4: a failed np shape check, ct_errArg = its message's index), read by the JS wrapper.
 let ct_err: i32 = 0;
 let ct_errArg: f64 = 0;
 
@@ -49,6 +51,7 @@ function ct_bytes(bytes: u64): usize {
 `;
 
 const PARTS: Record<PreludePart, { deps: PreludePart[]; text: string }> = {
+  npHelpers: { deps: [], text: NP_HELPERS },
   arrays: {
     deps: [],
     text: `
@@ -236,7 +239,7 @@ export function prelude(used: Set<PreludePart>, resultSlots: number): string {
   const all = new Set<PreludePart>();
   const add = (p: PreludePart) => { if (all.has(p)) return; all.add(p); for (const d of PARTS[p].deps) add(d); };
   for (const p of used) add(p);
-  const order: PreludePart[] = ['arrays', 'alloc', 'allocOf', 'tapeF', 'tapeI', 'tapeR', 'simd', 'toInt32', 'divInt', 'startIndex', 'bounds'];
+  const order: PreludePart[] = ['arrays', 'alloc', 'allocOf', 'tapeF', 'tapeI', 'tapeR', 'simd', 'toInt32', 'divInt', 'startIndex', 'bounds', 'npHelpers'];
   const resets = ['ct_top = arena;', 'ct_err = 0;'];
   if (all.has('tapeF')) resets.push('tf_ptr = 0;', 'tf_end = 0;', 'tf_base = 0;');
   if (all.has('tapeI')) resets.push('ti_ptr = 0;', 'ti_end = 0;', 'ti_base = 0;');

@@ -60,7 +60,8 @@ export function ct_entry(ct_arena: usize, x: usize, k: f64): f64 {
 // The arena: `new Float64Array(n)` and tape storage, bump-allocated from
 // `ct_top` and released all at once when the next call starts.
 let ct_top: usize = 0;
-// Why the last call trapped (1: bad array length, 2: out of memory, 3: fractional loop start), read by the JS wrapper.
+// Why the last call trapped (1: bad array length, 2: out of memory, 3: fractional loop start,
+// 4: a failed np shape check, ct_errArg = its message's index), read by the JS wrapper.
 let ct_err: i32 = 0;
 let ct_errArg: f64 = 0;
 
