@@ -3,7 +3,7 @@
 // Each stage's IR can be printed by name (`stages`), as `--dump-after` does.
 import { forwardModule } from './ad/forward.js';
 import { reverseModule } from './ad/reverse.js';
-import { emitModule } from './emit/js/emit.js';
+import { emitModuleWithMap, type SourceMapV3 } from './emit/js/emit.js';
 import { lowerProgram, type ProgramOptions } from './ir/program.js';
 import type { IrModule } from './ir/nodes.js';
 import { parseFunctionValue, type ParsedFunction } from './parse/source.js';
@@ -23,6 +23,8 @@ export interface Derived {
   module: IrModule;
   /** Readable JavaScript of every function in the module; the entry is last. */
   source: string;
+  /** Source map from `source` back to the user's text. */
+  map: SourceMapV3;
   /** IR after each stage, by stage name. */
   stages: Map<string, IrModule>;
 }
@@ -61,7 +63,8 @@ export function derive(input: DeriveInput, opts: DeriveOptions): Derived {
     mod = optimizeModule(mod);
     stages.set('optimize', mod);
   }
-  return { module: mod, source: emitModule(mod), stages };
+  const { code, map } = emitModuleWithMap(mod);
+  return { module: mod, source: code, map, stages };
 }
 
 /**

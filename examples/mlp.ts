@@ -22,10 +22,10 @@ let seed = 7;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
 const X = Float64Array.from({ length: batch * nIn }, rand);
 const labels = Float64Array.from({ length: batch }, (_, i) => i % nOut);
-let W1 = Float64Array.from({ length: nIn * nHid }, () => rand() * 0.05);
-let b1 = new Float64Array(nHid);
-let W2 = Float64Array.from({ length: nHid * nOut }, () => rand() * 0.1);
-let b2 = new Float64Array(nOut);
+let W1: Float64Array = Float64Array.from({ length: nIn * nHid }, () => rand() * 0.05);
+let b1: Float64Array = new Float64Array(nHid);
+let W2: Float64Array = Float64Array.from({ length: nHid * nOut }, () => rand() * 0.1);
+let b2: Float64Array = new Float64Array(nOut);
 
 const dLoss = grad(mlpLoss, { wrt: [0, 1, 2, 3], preserveResult: true, scope: { np } });
 const rate = 0.5;

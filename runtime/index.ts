@@ -1,5 +1,6 @@
 // cotangent's public API: grad, jvp, hvp, compile (see shared/API.md).
 import { derive, type Derived } from '../compiler/index.js';
+import type { SourceMapV3 } from '../compiler/emit/js/emit.js';
 import { CompileError } from '../compiler/diagnostics.js';
 import type { IrModule, Param } from '../compiler/ir/nodes.js';
 import * as np from './np.js';
@@ -32,6 +33,8 @@ export interface Derivative<F extends (...args: never[]) => unknown = (...args: 
   readonly source: string;
   /** IR after each stage: `lower`, `reverse`, `optimize` ... */
   readonly stages: ReadonlyMap<string, IrModule>;
+  /** A source map from `.source` back to the user's function (stack traces, debuggers). */
+  readonly sourceMap: SourceMapV3;
 }
 
 const IR = Symbol.for('cotangent.ir');
@@ -99,10 +102,21 @@ function keyOf(kind: string, opts: Options, wrt: number[]): string {
   return `${kind}|${Array.isArray(opts.wrt) ? '[' + wrt.join(',') + ']' : wrt[0]}|${opts.optimized !== false}|${!!opts.preserveResult}|${scope}`;
 }
 
+/** UTF-8 base64, in Node and in browsers alike. */
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
 /** Evaluates generated source: the functions, with the tape they share. */
 function instantiate(d: Derived): { entry: Function; tape: Tape } {
   const tape = new Tape();
-  const entry = new Function('tape', 'np', `"use strict";\n${d.source}\nreturn ${d.module.entry};`)(tape, np) as Function;
+  // The source map and a name let debuggers and (with source maps enabled) stack traces show the user's lines.
+  const map = base64(JSON.stringify({ ...d.map, file: `${d.module.entry}.js` }));
+  const body = `"use strict";${d.source}\nreturn ${d.module.entry};\n//# sourceURL=cotangent:///${d.module.entry}.js\n//# sourceMappingURL=data:application/json;base64,${map}`;
+  const entry = new Function('tape', 'np', body)(tape, np) as Function;
   return { entry, tape };
 }
 
@@ -137,6 +151,7 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
     // The number of arguments it takes (jvp and hvp: tangents included), so it can be differentiated again.
     length: { value: params.length },
     source: { value: d.source, enumerable: true },
+    sourceMap: { value: d.map },
     stages: { value: d.stages },
     name: { value: d.module.entry },
     [IR]: { value: handle },

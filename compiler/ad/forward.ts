@@ -10,7 +10,7 @@ import { assertNever, f64, v, type Atom, type Expr, type IrFunction, type IrModu
 import { assignedIn, exprReads } from '../ir/walk.js';
 import { arrayRuleByName, scalarRule, type ArrayRule } from '../rules/index.js';
 import { activity } from './activity.js';
-import { pruneModule } from './reverse.js';
+import { pruneModule, setLoc } from './reverse.js';
 import { instantiate } from './template.js';
 
 export interface ForwardOptions {
@@ -79,6 +79,7 @@ class Forward {
       vars: this.vars,
       named: new Set([...(fn.named ?? []), ...[...this.tan].filter(([x]) => fn.named?.has(x) || fn.params.some((p) => p.name === x)).map(([, t]) => t)]),
       origin: { kind: 'jvp', of: fn.name },
+      source: fn.source,
     };
   }
 
@@ -115,7 +116,13 @@ class Forward {
 
   private block(stmts: Stmt[]): Stmt[] {
     const out: Stmt[] = [];
-    for (const s of stmts) this.stmt(s, out);
+    for (const s of stmts) {
+      const start = out.length;
+      this.stmt(s, out);
+      // Tangent statements point at the user's statement they come from (for source maps).
+      const loc = 'loc' in s ? s.loc : undefined;
+      if (loc) for (let k = start; k < out.length; k++) setLoc(out[k], loc);
+    }
     return out;
   }
 

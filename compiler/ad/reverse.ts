@@ -18,7 +18,7 @@
 // (`dx = e`), later ones add; nothing is materialised until it must be.
 import { CompileError } from '../diagnostics.js';
 import { Namer, adjointHint } from '../ir/names.js';
-import { f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Stmt, type TapeKind, type Type } from '../ir/nodes.js';
+import { f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Loc, type Stmt, type TapeKind, type Type } from '../ir/nodes.js';
 import { printAtom, printExpr } from '../ir/print.js';
 import { exprReads, forEachStmt } from '../ir/walk.js';
 import { normalizeExits } from './normalize.js';
@@ -188,6 +188,7 @@ class Reverser {
       vars: this.vars,
       named: new Set([...(fn.named ?? []), ...[...this.adj].filter(([x]) => fn.named?.has(x) || fn.params.some((p) => p.name === x)).map(([, d]) => d)]),
       origin: { kind: 'vjp', of: fn.name },
+      source: fn.source,
     };
     return out;
   }
@@ -306,7 +307,15 @@ class Reverser {
     return out;
   }
 
+  /** The adjoint of one statement; what it writes points at the user's statement (for source maps). */
   private adjointStmt(s: Stmt, out: Stmt[]): void {
+    const start = out.length;
+    this.adjointStmtInner(s, out);
+    const loc = 'loc' in s ? s.loc : undefined;
+    if (loc) for (let k = start; k < out.length; k++) setLoc(out[k], loc);
+  }
+
+  private adjointStmtInner(s: Stmt, out: Stmt[]): void {
     const save = this.plan.saves.get(s);
     if (s.kind === 'assign' && (save?.how === 'push-old' || save?.how === 'copy-old') && exprReads(s.expr).includes(s.target)) {
       // y = f(y, ...): the partials need the old y (restored first) and maybe the new one (kept aside).
@@ -633,4 +642,9 @@ function mergeUpdates(body: Stmt[]): Stmt[] {
     if (s.kind === 'if') return { ...s, then: mergeUpdates(s.then), else: mergeUpdates(s.else) };
     return s;
   });
+}
+
+/** Gives a generated statement the user's position, unless it has one. */
+export function setLoc(s: Stmt, loc: Loc): void {
+  if (s.kind !== 'comment' && s.kind !== 'push') s.loc ??= loc;
 }

@@ -87,6 +87,8 @@ export interface IrFunction {
   named?: Set<string>;
   /** What this function was made from, for comments and diagnostics. */
   origin?: { kind: 'source' | 'vjp' | 'jvp'; of?: string };
+  /** The user's text that statement `loc`s refer to (for source maps), and a name for it. */
+  source?: { name: string; text: string };
 }
 
 /** A set of functions; `entry` is the one the runtime calls. */

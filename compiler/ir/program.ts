@@ -178,6 +178,7 @@ function lowerOnce(entry: ParsedFunction, opts: ProgramOptions, hints: Map<Parse
     const active = new Set(name === entryName ? (opts.wrt ?? [0]).map((i) => fn.params[i]?.name).filter(Boolean) : []);
     const out = inferTypes({ fn, intUses: [...lw.intUses, ...extra], active, numbers, source: pf.source });
     out.results = [resultType(out, pf)];
+    out.source = { name: pf.source.file ?? `${pf.name}.js`, text: pf.source.text };
     typed.set(name, out);
   }
   const functions = order.map((n) => typed.get(n)!);

@@ -5,19 +5,59 @@
 // and `// grad of:` comments mark the adjoint of each source statement.
 import generateModule from '@babel/generator';
 import * as t from '@babel/types';
+import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
 import { assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Stmt } from '../../ir/nodes.js';
 import { childBlocks, exprReads, stmtReads, stmtWrites } from '../../ir/walk.js';
 import { scalarRule } from '../../rules/index.js';
 
-type Generate = (node: t.Node, opts?: { comments?: boolean; jsescOption?: { minimal?: boolean } }) => { code: string };
+interface RawMap { sources: string[]; sourcesContent?: (string | null)[]; mappings: string }
+type Generate = (node: t.Node, opts?: { comments?: boolean; jsescOption?: { minimal?: boolean }; sourceMaps?: boolean; sourceFileName?: string },
+  code?: string | Record<string, string>) => { code: string; map?: RawMap | null };
 // @babel/generator is CommonJS: under Node's ESM loader the function may sit on `.default`.
 const generate: Generate = ((generateModule as unknown as { default?: Generate }).default ?? generateModule) as unknown as Generate;
 
 export function emitModule(mod: IrModule): string {
-  return mod.functions.map(emitFunction).join('\n\n') + '\n';
+  return emitModuleWithMap(mod).code;
+}
+
+/** A version 3 source map from the generated code back to the user's text. */
+export interface SourceMapV3 { version: 3; file?: string; sources: string[]; sourcesContent: string[]; names: string[]; mappings: string }
+
+/**
+ * The module's JavaScript and a source map from each generated statement to
+ * the user's statement it derives from (adjoints and tangents included), so
+ * stack traces and breakpoints in a derivative land on the user's line.
+ */
+export function emitModuleWithMap(mod: IrModule): { code: string; map: SourceMapV3 } {
+  const sources: string[] = [];
+  const contents: string[] = [];
+  const lines: SourceMapSegment[][] = [];
+  const parts: string[] = [];
+  for (const fn of mod.functions) {
+    if (parts.length) { parts.push(''); lines.push([]); }
+    const { code, map } = emitFunctionWithMap(fn);
+    parts.push(code);
+    const local = map ? decode(map.mappings) : [];
+    const index = new Map<number, number>();
+    map?.sources.forEach((name, i) => {
+      let k = sources.indexOf(name);
+      if (k < 0) { k = sources.push(name) - 1; contents.push(map.sourcesContent?.[i] ?? fn.source?.text ?? ''); }
+      index.set(i, k);
+    });
+    const count = code.split('\n').length;
+    for (let l = 0; l < count; l++) {
+      lines.push((local[l] ?? []).map((seg) => (seg.length >= 4 ? [seg[0], index.get(seg[1]!)!, seg[2]!, seg[3]!] as SourceMapSegment : seg)));
+    }
+  }
+  const code = parts.join('\n') + '\n';
+  return { code, map: { version: 3, sources, sourcesContent: contents, names: [], mappings: encode(lines) } };
 }
 
 export function emitFunction(fn: IrFunction): string {
+  return emitFunctionWithMap(fn).code;
+}
+
+function emitFunctionWithMap(fn: IrFunction): { code: string; map?: RawMap | null } {
   const e = new Emitter(fn);
   const body = e.block(fn.body, true);
   // A bare `return;` ending the function says nothing.
@@ -26,7 +66,9 @@ export function emitFunction(fn: IrFunction): string {
   const hoisted = [...e.hoist].filter((n) => !fn.params.some((p) => p.name === n));
   if (hoisted.length) body.unshift(t.variableDeclaration('let', hoisted.map((n) => t.variableDeclarator(t.identifier(n)))));
   const node = t.functionDeclaration(t.identifier(fn.name), fn.params.map((p) => t.identifier(p.name)), t.blockStatement(body));
-  return generate(node, { comments: true, jsescOption: { minimal: true } }).code;
+  if (!fn.source) return generate(node, { comments: true, jsescOption: { minimal: true } });
+  return generate(node, { comments: true, jsescOption: { minimal: true }, sourceMaps: true, sourceFileName: fn.source.name },
+    { [fn.source.name]: fn.source.text });
 }
 
 class Emitter {
@@ -105,6 +147,12 @@ class Emitter {
       if (s.kind !== 'comment') this.pendingComments = [];
       const node = this.stmt(s);
       if (!node) { this.pendingComments.unshift(...comments); continue; }
+      const loc = 'loc' in s ? s.loc : undefined;
+      if (loc && this.fn.source) {
+        // Where the statement came from in the user's text: the source map's anchor.
+        const at = { line: loc.line, column: loc.column, index: 0 };
+        node.loc = { start: at, end: at, filename: this.fn.source.name, identifierName: undefined };
+      }
       if (comments.length) {
         t.addComments(node, 'leading', comments.map((c) => ({ type: 'CommentLine', value: ` ${c}` }) as t.CommentLine));
       }
