@@ -317,8 +317,21 @@ async function cacheKey(sources: Record<string, string>, extra: Record<string, u
   // The version is known without loading the compiler: it is pinned in package.json.
   const files = Object.keys(sources).sort().map((k) => `--- ${k} ${sources[k].length}\n${sources[k]}`).join('\n');
   const text = `${CACHE_FORMAT}\n${ASC_VERSION}\n${JSON.stringify({ ...ASC_FLAGS, ...extra })}\n${files}`;
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return fallbackHash(text); // pages served over plain http have no crypto.subtle
+  const digest = await subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Two independent 32-bit FNV-1a hashes (64 bits): enough for an in-memory cache key. */
+function fallbackHash(text: string): string {
+  let a = 0x811c9dc5, b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `fnv${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 /** The assemblyscript version the flags and cache format were made for (package.json pins it). */

@@ -92,6 +92,22 @@ function elementwise(a: Float64Array, b: Float64Array, c: number) {
   return s + out[0];
 }
 
+function stencils(a: Float64Array, c: number) {
+  const up = new Float64Array(a.length + 1);
+  for (let i = 0; i < a.length; i++) {
+    up[i] += a[i] * c;
+    up[i + 1] += a[i] - c;
+  }
+  const down = new Float64Array(a.length + 1);
+  for (let i = a.length - 1; i >= 0; i--) {
+    down[i + 1] += a[i] * a[i];
+    down[i] += c / (1 + a[i] * a[i]);
+  }
+  let s = 0;
+  for (let i = 0; i <= a.length; i++) s += up[i] * (i + 1) + down[i] * (i + 2);
+  return s;
+}
+
 function matvecSum(A: Float64Array, x: Float64Array, rows: number, cols: number) {
   let s = 0;
   for (let i = 0; i < rows; i++) {
@@ -177,6 +193,7 @@ test('f64x2 loops give the same results, odd lengths and reverse loops included'
     const a = randomArray(r, n), b = randomArray(r, n);
     await agree(dot, [[a, b]]);
     if (n > 0) await agree(elementwise, [[a, b, 1.5], [a, b, -0.5]]); // (out[0] of an empty array reads outside it)
+    await agree(stencils, [[a, 0.75]]);
   }
   const A = randomArray(r, 5 * 7), x = randomArray(r, 7);
   await agree(matvecSum, [[A, x, 5, 7], [A, x, 2, 7], [A, x, 2.5, 7]]);
@@ -185,6 +202,10 @@ test('f64x2 loops give the same results, odd lengths and reverse loops included'
   assert.match(m.assemblyScript, /\/\/ vectorised: f64x2/);
   const mm = await wasmOf(matvecSum);
   assert.equal(mm.loops.map((l) => l.vectorised), [true], 'the inner loop of the matrix-vector product (index i*cols + j)');
+  const st = await wasmOf(stencils);
+  assert.equal(st.loops.map((l) => l.vectorised), [true, true, false]);
+  assert.match(st.assemblyScript, /up_carry/);
+  assert.match(st.assemblyScript, /down_carry/);
   const mp = await wasmOf(mapped);
   assert.equal(mp.loops[0].vectorised, false);
   assert.match(mp.loops[0].reason ?? '', /Math\.exp/);

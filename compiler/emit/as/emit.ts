@@ -627,6 +627,30 @@ class FunctionEmitter {
     this.line('}');
   }
 
+  /**
+   * The end of a vector step for an array added into at offsets k0 and k0 + 1:
+   * S0 goes to lanes (j, j+1), S1 to (j+1, j+2), with j the k0 index.
+   */
+  private pairedAdd(name: string, p: { carry: string; at: string; s0: string[]; s1: string[]; idx0?: string }, up: boolean): void {
+    const sum = (xs: string[]) => (xs.length ? xs.reduce((acc, x) => `f64x2.add(${acc}, ${x})`) : 'f64x2.splat(0.0)');
+    const s0 = this.namer.fresh(`${name}_s0`), s1 = this.namer.fresh(`${name}_s1`);
+    this.line(`const ${s0} = ${sum(p.s0)};`);
+    this.line(`const ${s1} = ${sum(p.s1)};`);
+    const j = p.idx0!;
+    if (up) {
+      // lanes (j, j+1) get S0 + (the previous step's S1 lane 1, this step's S1 lane 0); S1 lane 1 waits
+      this.line(`accum2(${name}, ${j}, f64x2.add(${s0}, v128.shuffle<f64>(${p.carry}, ${s1}, 1, 2)));`);
+      this.line(`${p.carry} = ${s1};`);
+      this.line(`${p.at} = ${j};`);
+    } else {
+      // stepping down, S1 lane 1 lands on the previous step's lane 0, which is still pending
+      this.line(`if (${p.at} >= 0) accum2(${name}, ${p.at}, f64x2.add(${p.carry}, v128.shuffle<f64>(${s1}, f64x2.splat(0.0), 1, 2)));`);
+      this.line(`else accum(${name}, ${j} + 2, f64x2.extract_lane(${s1}, 1));`);
+      this.line(`${p.carry} = f64x2.add(${s0}, v128.shuffle<f64>(f64x2.splat(0.0), ${s1}, 0, 2));`);
+      this.line(`${p.at} = ${j};`);
+    }
+  }
+
   /** A counted loop whose index is an f64 (it starts at a non-integer): counts exactly as JS does. */
   private f64For(s: ForStmt): void {
     const i = this.name(s.index);
@@ -699,6 +723,22 @@ class FunctionEmitter {
       if (outside(a)) return splats.get(splatKey(a))!;
       return `f64x2.splat(${this.atomAs(a, 'f64').code})`;
     };
+    // Arrays added into at two neighbouring offsets: contributions combined across iterations.
+    const pairs = new Map<string, { k0: string; k1: string; carry: string; at: string; s0: string[]; s1: string[]; idx0?: string }>();
+    for (const [a, k] of plan.pairStores) {
+      const name = this.name(a);
+      const carry = this.namer.fresh(`${name}_carry`), at = this.namer.fresh(`${name}_at`);
+      pairs.set(a, { ...k, carry, at, s0: [], s1: [] });
+      this.line(`let ${carry} = f64x2.splat(0.0); // ${up ? `what the last step adds at ${name}[step + 2]` : `the last step's sum, not yet added at ${name}[${at}]`}`);
+      this.line(`let ${at}: i32 = -1;`);
+    }
+    const storeKey = (b: Extract<Stmt, { kind: 'store' }>, p: { k0: string; k1: string }): 'k0' | 'k1' => {
+      const a = b.index;
+      const key = a.kind === 'var' && a.name === s.index ? '' : a.kind === 'var' ? plan.offsets.get(a.name) : undefined;
+      if (key === p.k0) return 'k0';
+      if (key === p.k1) return 'k1';
+      throw new AsEmitError('internal error: a paired store at an unknown offset');
+    };
     const base = up ? i : this.namer.fresh(`${i}_lo`);
     this.line(up ? `for (; ${i} + 1 ${cmp} ${bound}; ${i} += 2) {` : `for (; ${i} - 1 ${cmp} ${bound}; ${i} -= 2) {`);
     this.nested(() => {
@@ -710,6 +750,14 @@ class FunctionEmitter {
           if (b.kind === 'comment') { this.stmt(b); continue; }
           if (b.kind === 'store') {
             const idx = this.index(b.index, b.loc).code;
+            const pair = pairs.get(b.array);
+            if (pair) {
+              const which = storeKey(b, pair);
+              (which === 'k0' ? pair.s0 : pair.s1).push(vec(b.value));
+              if (which === 'k0') pair.idx0 ??= idx;
+              else pair.idx0 ??= `${idx} - 1`;
+              continue;
+            }
             if (plan.laneStores.has(b.array)) {
               this.m.used.add('arrays');
               const value = vec(b.value), a = this.array(b.array);
@@ -740,11 +788,18 @@ class FunctionEmitter {
           }
           this.line(`const ${vname(b.target)} = ${code};`);
         }
+        for (const [a, p] of pairs) this.pairedAdd(this.name(a), p, up);
       } finally {
         this.override.delete(s.index);
       }
     });
     this.line('}');
+    for (const [a, p] of pairs) {
+      const name = this.name(a);
+      this.m.used.add('arrays');
+      if (up) this.line(`if (${p.at} >= 0) accum(${name}, ${p.at} + 2, f64x2.extract_lane(${p.carry}, 1));`);
+      else this.line(`if (${p.at} >= 0) accum2(${name}, ${p.at}, ${p.carry});`);
+    }
     for (const r of reds) {
       const t = this.name(r.target), acc = sums.get(r.target)!;
       this.line(`${t} = ${t} + (f64x2.extract_lane(${acc}, 0) + f64x2.extract_lane(${acc}, 1));`);

@@ -36,6 +36,14 @@ export interface VectorPlan {
    * overlaps the previous one stalls the CPU's store forwarding.
    */
   laneStores: Set<string>;
+  /**
+   * Arrays added into at exactly two neighbouring offsets (`dx[i] += ..; dx[i + 1] += ..`,
+   * the adjoint of a stencil), by array: the offset keys. Their contributions are
+   * combined in registers and each element is read and written once per lane pair.
+   */
+  pairStores: Map<string, { k0: string; k1: string }>;
+  /** Each idx value's offset from the loop index, as a canonical key ('' for the index itself). */
+  offsets: Map<string, string>;
 }
 
 export type VectorDecision = { ok: true; plan: VectorPlan } | { ok: false; reason: string };
@@ -251,14 +259,21 @@ export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision 
   for (const a of accesses) if (!a.accumulate) onlyAdded.delete(ctx.aliasOf(a.array));
   for (const [c, keys] of written) if (keys.size > 1 && !onlyAdded.has(c)) return no(`\`${c}\` is written at two different offsets`);
   const laneStores = new Set<string>();
-  for (const a of accesses) if (a.store && (written.get(ctx.aliasOf(a.array))?.size ?? 0) > 1) laneStores.add(a.array);
+  const pairStores = new Map<string, { k0: string; k1: string }>();
+  for (const [c, keys] of written) {
+    if (keys.size < 2) continue;
+    const names = new Set(accesses.filter((a) => ctx.aliasOf(a.array) === c).map((a) => a.array));
+    const [k0, k1] = [...keys].sort((x, y) => x.length - y.length);
+    if (keys.size === 2 && names.size === 1 && k1 === `${k0}+1`) pairStores.set([...names][0], { k0, k1 });
+    else for (const n of names) laneStores.add(n);
+  }
   for (const a of accesses) {
     const keys = written.get(ctx.aliasOf(a.array));
     if (!keys || onlyAdded.has(ctx.aliasOf(a.array))) continue;
     if (a.key === null) return no(`\`${a.array}\` is written by the loop and read at a fixed element`);
     if (!keys.has(a.key)) return no(`\`${a.array}\` is written and read at different offsets`);
   }
-  return { ok: true, plan: { kinds, reductions, skip, laneStores } };
+  return { ok: true, plan: { kinds, reductions, skip, laneStores, pairStores, offsets } };
 }
 
 /** `s = s + x`, `s = x + s` or `s = s - x` with s an f64. */

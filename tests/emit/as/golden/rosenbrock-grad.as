@@ -15,6 +15,8 @@ function drosenbrock_dx(x: usize): usize {
   const c_x2 = f64x2.splat(100.0);
   const c_x2_2 = f64x2.splat(1.0);
   const c_x2_3 = f64x2.splat(2.0);
+  let dx_carry = f64x2.splat(0.0); // the last step's sum, not yet added at dx[dx_at]
+  let dx_at: i32 = -1;
   for (; i - 1 >= 0; i -= 2) {
     const i_lo = i - 1; // lanes i_lo, i_lo + 1
     let sum: i32 = i_lo + 1;
@@ -27,19 +29,18 @@ function drosenbrock_dx(x: usize): usize {
     // grad of: s+=100*t*t+(1-x[i])**2
     const p2_x2 = f64x2.mul(c_x2_3, diff2_x2);
     const dx_i3_x2 = f64x2.neg(p2_x2);
-    accum(dx, i_lo, f64x2.extract_lane(dx_i3_x2, 0));
-    accum(dx, i_lo + 1, f64x2.extract_lane(dx_i3_x2, 1));
     const dt_x2 = f64x2.add(prod2_x2, prod2_x2);
     // grad of: const t=x[i+1]-x[i]*x[i]
     const dprod_x2 = f64x2.neg(dt_x2);
     const dprod_x_i_x2 = f64x2.mul(dprod_x2, x_i_x2);
-    accum(dx, i_lo, f64x2.extract_lane(dprod_x_i_x2, 0));
-    accum(dx, i_lo + 1, f64x2.extract_lane(dprod_x_i_x2, 1));
-    accum(dx, i_lo, f64x2.extract_lane(dprod_x_i_x2, 0));
-    accum(dx, i_lo + 1, f64x2.extract_lane(dprod_x_i_x2, 1));
-    accum(dx, sum, f64x2.extract_lane(dt_x2, 0));
-    accum(dx, sum + 1, f64x2.extract_lane(dt_x2, 1));
+    const dx_s0 = f64x2.add(f64x2.add(dx_i3_x2, dprod_x_i_x2), dprod_x_i_x2);
+    const dx_s1 = dt_x2;
+    if (dx_at >= 0) accum2(dx, dx_at, f64x2.add(dx_carry, v128.shuffle<f64>(dx_s1, f64x2.splat(0.0), 1, 2)));
+    else accum(dx, i_lo + 2, f64x2.extract_lane(dx_s1, 1));
+    dx_carry = f64x2.add(dx_s0, v128.shuffle<f64>(f64x2.splat(0.0), dx_s1, 0, 2));
+    dx_at = i_lo;
   }
+  if (dx_at >= 0) accum2(dx, dx_at, dx_carry);
   for (; i >= 0; i--) {
     let sum: i32 = i + 1;
     let x_sum: f64 = at(x, sum);
