@@ -573,12 +573,14 @@ async function main(): Promise<void> {
   const md = markdown(res);
   const outDir = join(benchDir, 'results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, `${mode.name}.json`), JSON.stringify(res, null, 1) + '\n');
-  writeFileSync(join(outDir, `${mode.name}.md`), md);
-  writeFileSync(join(outDir, `${mode.name}.svg`), svgChart(res));
-  if (mode.name === 'full' || flag('readme')) updateReadme(md, res);
+  // a partial run (--only, --no-peers) does not replace the results of a complete one
+  const name = only || !withPeers ? `${mode.name}-partial` : mode.name;
+  writeFileSync(join(outDir, `${name}.json`), JSON.stringify(res, null, 1) + '\n');
+  writeFileSync(join(outDir, `${name}.md`), md);
+  writeFileSync(join(outDir, `${name}.svg`), svgChart(res));
+  if (name === mode.name && (mode.name === 'full' || flag('readme'))) updateReadme(md, res);
   process.stdout.write(md);
-  log(`wrote bench/results/${mode.name}.{md,json,svg} in ${info.wallSeconds.toFixed(1)} s`);
+  log(`wrote bench/results/${name}.{md,json,svg} in ${info.wallSeconds.toFixed(1)} s`);
 }
 
 main().catch((e) => {

@@ -24,8 +24,8 @@ export const MODES: Record<'quick' | 'full', Mode> = {
   full: {
     name: 'full',
     budget: { warmupMs: 300, budgetMs: 1500, sampleMs: 10, minSamples: 7, maxSamples: 150 },
-    slowBudget: { warmupMs: 0, budgetMs: 0, sampleMs: 0, minSamples: 5, maxSamples: 5 },
-    capMs: 30000,
+    slowBudget: { warmupMs: 0, budgetMs: 0, sampleMs: 0, minSamples: 3, maxSamples: 3 },
+    capMs: 15000,
   },
 };
 

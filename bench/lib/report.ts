@@ -140,7 +140,9 @@ export function markdown(res: Results): string {
     out.push('');
     out.push('## cotangent transformation and compile latency');
     out.push('');
-    out.push('| problem | grad() | compile(f) | compile(grad f), first | compile(grad f), again | note |');
+    out.push('First calls in the process are cold (they load the compiler); later first calls of a new function are warm; "repeat" compiles the same derivative function again (near zero if the runtime caches).');
+    out.push('');
+    out.push('| problem | grad() | compile(f), first | compile(grad f), first | compile(grad f), repeat | note |');
     out.push('|---|---:|---:|---:|---:|---|');
     for (const inst of withCompile) {
       const c = inst.compile!;
