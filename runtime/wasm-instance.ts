@@ -105,7 +105,7 @@ export class WasmInstance {
       const info = memoryImport(source);
       if (!info) throw new Error('cotangent: the Wasm module does not import its memory (env.memory)');
       minPages = info.min;
-      module = await WebAssembly.compile((shared ? withSharedMemory(source, info.flagsAt) : source) as Uint8Array<ArrayBuffer>);
+      module = await compiledModule(source, shared, info.flagsAt);
     }
     const initial = Math.max(minPages, opts.initialPages ?? (shared ? 16 : 256));
     const memory = new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
@@ -308,20 +308,29 @@ export class WasmInstance {
   }
 }
 
-const kernelModules = new WeakMap<Uint8Array, Map<boolean, Promise<WebAssembly.Module>>>();
+const modules = new WeakMap<Uint8Array, Map<boolean, Promise<WebAssembly.Module>>>();
 
-/** The kernels module compiled once per bytes and memory kind. */
-function compiledKernels(bytes: Uint8Array, shared: boolean): Promise<WebAssembly.Module> {
-  let byKind = kernelModules.get(bytes);
-  if (!byKind) { byKind = new Map(); kernelModules.set(bytes, byKind); }
+/**
+ * Module bytes compiled by the engine once per bytes object and memory kind
+ * (the compile cache hands out the same bytes object for the same source, so
+ * a cached compile() skips WebAssembly.compile too).
+ */
+function compiledModule(bytes: Uint8Array, shared: boolean, flagsAt: number): Promise<WebAssembly.Module> {
+  let byKind = modules.get(bytes);
+  if (!byKind) { byKind = new Map(); modules.set(bytes, byKind); }
   let m = byKind.get(shared);
   if (!m) {
-    const info = memoryImport(bytes);
-    if (!info) throw new Error('cotangent: the kernels module does not import its memory');
-    m = WebAssembly.compile((shared ? withSharedMemory(bytes, info.flagsAt) : bytes) as Uint8Array<ArrayBuffer>);
+    m = WebAssembly.compile((shared ? withSharedMemory(bytes, flagsAt) : bytes) as Uint8Array<ArrayBuffer>);
+    m.catch(() => byKind!.delete(shared));
     byKind.set(shared, m);
   }
   return m;
+}
+
+function compiledKernels(bytes: Uint8Array, shared: boolean): Promise<WebAssembly.Module> {
+  const info = memoryImport(bytes);
+  if (!info) throw new Error('cotangent: the kernels module does not import its memory');
+  return compiledModule(bytes, shared, info.flagsAt);
 }
 
 function entryCaller(f: (...a: number[]) => number | undefined, n: number): (w: number[]) => number | undefined {

@@ -49,8 +49,19 @@ export interface CompileIrOptions {
   shared?: boolean | 'auto';
 }
 
+/** Emitted source per IR module object (IR is not mutated once handed over), so a repeated compile skips the emitter. */
+const emittedFor = new WeakMap<IrModule, Map<boolean, ReturnType<typeof emitAssemblyScript>>>();
+
+function emit(module: IrModule, simd: boolean) {
+  let bySimd = emittedFor.get(module);
+  if (!bySimd) { bySimd = new Map(); emittedFor.set(module, bySimd); }
+  let e = bySimd.get(simd);
+  if (!e) { e = emitAssemblyScript(module, { simd }); bySimd.set(simd, e); }
+  return e;
+}
+
 export async function compileIrModule(module: IrModule, opts: CompileIrOptions = {}): Promise<CompiledModule> {
-  const emitted = emitAssemblyScript(module, { simd: opts.simd });
+  const emitted = emit(module, opts.simd !== false);
   // np kernels: the module is compiled against imports of the separately compiled kernels module.
   const linked = emitted.kernels.length > 0;
   const [compiled, kernels] = await Promise.all([

@@ -100,12 +100,8 @@ export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision 
   if (fn.vars.get(index) !== 'i32') return { ok: false, reason: 'the index is not an i32' };
   const inBody = countUses(loop.body);
   const assigned = assignedIn(loop.body);
-  const deadCache = new Map<string, boolean>();
-  const deadAfter = (v: string) => {
-    let d = deadCache.get(v);
-    if (d === undefined) { d = deadAfterLoop(fn.body, loop, v); deadCache.set(v, d); }
-    return d;
-  };
+  let dead: ((v: string) => boolean) | undefined;
+  const deadAfter = (v: string) => (dead ??= livenessAfterLoop(fn.body, loop))(v);
   const kinds = new Map<string, LaneKind>();
   const skip = new Set<Stmt>();
   const viaCopy = reductionsThroughCopies(loop.body, fn, inBody);
@@ -316,70 +312,107 @@ function reductionsThroughCopies(body: Stmt[], fn: IrFunction, uses: Map<string,
 
 type Access = 'read' | 'write' | 'none';
 
-/** What a block does to `v` first when run from its start: reads it, overwrites it, or neither. Conservative: unsure is 'read'. */
-function firstAccess(block: Stmt[], v: string): Access {
+/**
+ * What running a block from its start does first to each variable: reads it,
+ * overwrites it, or (absent) neither; `rest` is what happens to every variable
+ * not in `first` (a return: never read again; a break or continue: assume read).
+ */
+interface Accesses { first: Map<string, 'read' | 'write'>; rest: Access }
+
+const readsCache = new WeakMap<Stmt, string[]>();
+const reads = (s: Stmt) => {
+  let r = readsCache.get(s);
+  if (!r) { r = stmtReads(s); readsCache.set(s, r); }
+  return r;
+};
+
+function accessesOf(block: Stmt[]): Accesses {
+  const first = new Map<string, 'read' | 'write'>();
+  const note = (v: string, a: 'read' | 'write') => { if (!first.has(v)) first.set(v, a); };
+  const noteAll = (x: Accesses, only?: 'read') => { for (const [v, a] of x.first) if (!only || a === only) note(v, a); };
   for (const s of block) {
-    const a = stmtFirstAccess(s, v);
-    if (a !== 'none') return a;
+    switch (s.kind) {
+      case 'assign': case 'multi': case 'store': case 'push':
+        for (const v of reads(s)) note(v, 'read');
+        for (const v of stmtWrites(s)) note(v, 'write');
+        break;
+      case 'return':
+        for (const v of reads(s)) note(v, 'read');
+        return { first, rest: 'write' };
+      case 'if': {
+        for (const v of reads(s)) note(v, 'read');
+        const a = accessesOf(s.then), b = accessesOf(s.else);
+        const at = (x: Accesses, v: string): Access => x.first.get(v) ?? x.rest;
+        for (const v of new Set([...a.first.keys(), ...b.first.keys()])) {
+          const x = at(a, v), y = at(b, v);
+          if (x === 'read' || y === 'read') note(v, 'read');
+          else if (x === 'write' && y === 'write') note(v, 'write');
+        }
+        if (a.rest === 'read' || b.rest === 'read') return { first, rest: 'read' };
+        if (a.rest === 'write' && b.rest === 'write') return { first, rest: 'write' };
+        break;
+      }
+      case 'for': {
+        for (const v of reads(s)) note(v, 'read');
+        note(s.index, 'write');
+        // The body may run zero times: only its reads count.
+        const b = accessesOf(s.body);
+        noteAll(b, 'read');
+        if (b.rest === 'read') return { first, rest: 'read' };
+        break;
+      }
+      case 'while': {
+        const t = accessesOf(s.test);
+        noteAll(t);
+        if (t.rest !== 'none') return { first, rest: t.rest };
+        if (s.cond.kind === 'var') note(s.cond.name, 'read');
+        const b = accessesOf([...s.body, ...s.update]);
+        noteAll(b, 'read');
+        if (b.rest === 'read') return { first, rest: 'read' };
+        break;
+      }
+      case 'break': case 'continue':
+        // Control goes elsewhere: assume the worst for what is not decided yet.
+        return { first, rest: 'read' };
+      case 'comment': break;
+      default: return { first, rest: 'read' };
+    }
   }
-  return 'none';
+  return { first, rest: 'none' };
 }
 
-function stmtFirstAccess(s: Stmt, v: string): Access {
-  switch (s.kind) {
-    case 'assign': case 'multi': case 'store': case 'push':
-      if (stmtReads(s).includes(v)) return 'read';
-      return stmtWrites(s).includes(v) ? 'write' : 'none';
-    case 'return':
-      // The function ends here: whatever v holds is never read again.
-      return stmtReads(s).includes(v) ? 'read' : 'write';
-    case 'if': {
-      if (stmtReads(s).includes(v)) return 'read';
-      const a = firstAccess(s.then, v), b = firstAccess(s.else, v);
-      if (a === 'read' || b === 'read') return 'read';
-      return a === 'write' && b === 'write' ? 'write' : 'none';
+/** Whether the value each variable has at the end of `loop` can still be read (per variable, computed once per loop). */
+export function livenessAfterLoop(body: Stmt[], loop: Stmt): (v: string) => boolean {
+  const path = pathTo(body, loop);
+  if (!path) return () => false;
+  const levels: { rest: Accesses; again?: Accesses }[] = [];
+  for (let level = path.length - 1; level >= 0; level--) {
+    const { block, index, owner } = path[level];
+    let again: Accesses | undefined;
+    if (owner?.kind === 'for') again = accessesOf(owner.body);
+    if (owner?.kind === 'while') {
+      // The rest of this iteration, then the next one from its test.
+      const cond: Stmt[] = owner.cond.kind === 'var' ? [{ kind: 'push', tape: 'f64', value: owner.cond, slot: -1 }] : [];
+      const seq = block === owner.test ? [...cond, ...owner.body, ...owner.update, ...owner.test, ...cond, ...owner.body]
+        : [...(block === owner.body ? owner.update : []), ...owner.test, ...cond, ...owner.body, ...owner.update];
+      again = accessesOf(seq);
     }
-    case 'for': {
-      if (stmtReads(s).includes(v)) return 'read';
-      if (s.index === v) return 'write';
-      // The body may run zero times: a write there kills nothing.
-      return firstAccess(s.body, v) === 'read' ? 'read' : 'none';
-    }
-    case 'while': {
-      const t = firstAccess(s.test, v);
-      if (t !== 'none') return t;
-      if (s.cond.kind === 'var' && s.cond.name === v) return 'read';
-      if (firstAccess(s.body, v) === 'read' || firstAccess(s.update, v) === 'read') return 'read';
-      return 'none';
-    }
-    case 'break': case 'continue':
-      return 'read'; // control goes elsewhere: assume the worst
-    case 'comment': return 'none';
-    default: return 'read';
+    levels.push({ rest: accessesOf(block.slice(index + 1)), again });
   }
+  return (v: string) => {
+    for (const { rest, again } of levels) {
+      const a = rest.first.get(v) ?? rest.rest;
+      if (a === 'read') return false;
+      if (a === 'write') return true;
+      if (again && (again.first.get(v) ?? again.rest) === 'read') return false;
+    }
+    return true;
+  };
 }
 
 /** True if no path from the end of `loop` reads the value `v` has there. */
 export function deadAfterLoop(body: Stmt[], loop: Stmt, v: string): boolean {
-  const path = pathTo(body, loop);
-  if (!path) return false;
-  for (let level = path.length - 1; level >= 0; level--) {
-    const { block, index, owner } = path[level];
-    const rest = firstAccess(block.slice(index + 1), v);
-    if (rest === 'read') return false;
-    if (rest === 'write') return true;
-    // Falling off the end of this block: into the next iteration of an enclosing loop, or past an if.
-    if (owner?.kind === 'for' && firstAccess(owner.body, v) === 'read') return false;
-    if (owner?.kind === 'while') {
-      // The rest of this iteration, then the next one from its test.
-      const after = block === owner.body ? owner.update : block === owner.test ? [] : [];
-      const cond: Stmt[] = owner.cond.kind === 'var' && owner.cond.name === v ? [{ kind: 'push', tape: 'f64', value: owner.cond, slot: -1 }] : [];
-      const seq = block === owner.test ? [...cond, ...owner.body, ...owner.update, ...owner.test, ...cond, ...owner.body]
-        : [...after, ...owner.test, ...cond, ...owner.body, ...owner.update];
-      if (firstAccess(seq, v) === 'read') return false;
-    }
-  }
-  return true;
+  return livenessAfterLoop(body, loop)(v);
 }
 
 interface PathStep { block: Stmt[]; index: number; owner?: Stmt }
