@@ -83,19 +83,29 @@ function open(executablePath: string): Promise<Session> {
     const outDir = await mkdtemp(join(tmpdir(), 'cotangent-playground-'));
     const userDataDir = await mkdtemp(join(tmpdir(), 'cotangent-chromium-'));
     const dirs = [outDir, userDataDir];
-    const built = await buildPlayground({ outDir });
-    const serving = await serveStatic(outDir, 0, '127.0.0.1');
-    const launched = performance.now();
-    const ctx = await chromium.launchPersistentContext(userDataDir, {
-      executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 }, timeout: 30_000,
-    });
-    console.log(`  playground built in ${(built.ms / 1000).toFixed(1)} s; Chromium ${ctx.browser()?.version() ?? ''} started in ${((performance.now() - launched) / 1000).toFixed(1)} s`);
-    const page = ctx.pages()[0] ?? await ctx.newPage();
-    page.setDefaultTimeout(WAIT_MS);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serving.url);
-    return { ctx, page, serving, dirs, errors };
+    let serving: Serving | undefined;
+    let ctx: BrowserContext | undefined;
+    try {
+      const built = await buildPlayground({ outDir });
+      serving = await serveStatic(outDir, 0, '127.0.0.1');
+      const launched = performance.now();
+      ctx = await chromium.launchPersistentContext(userDataDir, {
+        executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 }, timeout: 30_000,
+      });
+      console.log(`  playground built in ${(built.ms / 1000).toFixed(1)} s; Chromium ${ctx.browser()?.version() ?? ''} started in ${((performance.now() - launched) / 1000).toFixed(1)} s`);
+      const page = ctx.pages()[0] ?? await ctx.newPage();
+      page.setDefaultTimeout(WAIT_MS);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(serving.url);
+      return { ctx, page, serving, dirs, errors };
+    } catch (e) {
+      // Nothing may stay behind to keep the test process alive.
+      await ctx?.close().catch(() => undefined);
+      await serving?.close();
+      await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+      throw new Error(`the playground could not be opened in Chromium (${executablePath}): ${(e as Error).message.split('\n')[0]}`, { cause: e });
+    }
   })();
   return session;
 }
@@ -133,11 +143,11 @@ const executablePath = findChromium();
 if (!executablePath && !process.env.CI) {
   console.log('  tests/browser: skipped, no Chromium on PATH (apt-get install chromium, or set CHROMIUM_PATH)');
   test.skip('playground in Chromium');
-} else {
+} else if (!executablePath) {
   test('Chromium is available (required under CI)', () => {
-    assert.ok(executablePath, 'no chromium on PATH and CHROMIUM_PATH unset: .ci/run installs it with apt-get');
+    assert.unreachable('no chromium on PATH and CHROMIUM_PATH unset: .ci/run installs it with apt-get');
   });
-
+} else {
   test('the page shows the gradient of a typed function, equal to grad in Node', async () => {
     const { page, errors } = await open(executablePath!);
     await page.locator('#grad-value[data-state="ok"][data-fn="rosenbrock"]').waitFor();
