@@ -11,12 +11,11 @@ import { close } from '../emit/as/support.js';
 
 type Mode = 'grad' | 'jvp' | 'hvp';
 
-/** A spread of constructs: tape, loops with early exits, helpers, arrays allocated in loops, gathers. */
+/** A spread of constructs: tape, loops with early exits, helpers, arrays allocated in loops, gathers (the whole corpus passes too). */
 const CASES: [string, Mode][] = [
-  ['trig', 'grad'], ['branchy', 'jvp'], ['rosenbrock', 'grad'], ['rosenbrock', 'jvp'], ['rosenbrock', 'hvp'],
-  ['newtonSqrt', 'grad'], ['prefixSums', 'hvp'], ['matvecLoss', 'grad'], ['softmaxXent', 'grad'],
-  ['spring', 'grad'], ['continueLoop', 'grad'], ['logistic', 'grad'], ['mlp', 'grad'], ['mlp', 'hvp'],
-  ['gather', 'grad'], ['usesArrayResult', 'grad'],
+  ['trig', 'grad'], ['rosenbrock', 'grad'], ['rosenbrock', 'jvp'], ['rosenbrock', 'hvp'],
+  ['newtonSqrt', 'grad'], ['matvecLoss', 'grad'], ['softmaxXent', 'grad'], ['continueLoop', 'grad'],
+  ['mlp', 'grad'], ['mlp', 'hvp'], ['gather', 'grad'], ['usesArrayResult', 'grad'],
 ];
 
 const flat = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
