@@ -148,19 +148,19 @@ async function pair(ir: IrModule): Promise<[CompiledModule, CompiledModule]> {
 
 export async function measureSpeed(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  // dot product, n = 1e6: JS vs Wasm f64x2 vs Wasm scalar, inputs in Wasm memory
-  {
-    const n = 1e6;
+  // dot product, n = 1e6 (memory-bound) and 1e4 (in cache): JS vs Wasm f64x2 vs Wasm scalar, inputs in Wasm memory
+  for (const n of [1e6, 1e4]) {
+    const tag = n === 1e6 ? '' : '_1e4';
     const [simd, scalar] = await pair(lower(dot));
     const a = new Float64Array(n), b = new Float64Array(n);
     for (let i = 0; i < n; i++) { a[i] = Math.sin(i); b[i] = Math.cos(i); }
     const va = simd.alloc(n), vb = simd.alloc(n), sa = scalar.alloc(n), sb = scalar.alloc(n);
     va.set(a); vb.set(b); sa.set(a); sb.set(b);
     const r = race({ js: () => dot(a, b), simd: () => simd.invoke(va, vb), scalar: () => scalar.invoke(sa, sb), simdCopyIn: () => simd.invoke(a, b) });
-    out.dot_js_ms = r.js;
-    out.dot_wasm_simd_ms = r.simd;
-    out.dot_wasm_scalar_ms = r.scalar;
-    out.dot_wasm_simd_copyin_ms = r.simdCopyIn;
+    out[`dot${tag}_js_ms`] = r.js;
+    out[`dot${tag}_wasm_simd_ms`] = r.simd;
+    out[`dot${tag}_wasm_scalar_ms`] = r.scalar;
+    out[`dot${tag}_wasm_simd_copyin_ms`] = r.simdCopyIn;
   }
   // Rosenbrock gradient, n = 1e5: hand JS, generated JS, Wasm (SIMD on/off); the gradient is copied out
   {
