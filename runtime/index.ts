@@ -97,10 +97,22 @@ function cached(f: Differentiable, key: string, make: () => Derivative): Derivat
   return d;
 }
 
+/** Identities of scope values: two different helpers under one name must not share a cached derivative. */
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+const idOf = (v: unknown): string => {
+  if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return `${typeof v}:${String(v)}`;
+  let id = ids.get(v);
+  if (id === undefined) { id = ++nextId; ids.set(v, id); }
+  return `#${id}`;
+};
+
 function keyOf(kind: string, opts: Options, wrt: number[]): string {
-  const scope = Object.entries(opts.scope ?? {}).map(([k, v]) => `${k}:${typeof v === 'function' ? (v as Function).name : typeof v === 'number' ? v : typeof v}`).join(',');
+  const scope = Object.entries(opts.scope ?? {}).map(([k, v]) => `${k}:${idOf(v)}`).join(',');
   return `${kind}|${Array.isArray(opts.wrt) ? '[' + wrt.join(',') + ']' : wrt[0]}|${opts.optimized !== false}|${!!opts.preserveResult}|${scope}`;
 }
+
+let instances = 0;
 
 /** UTF-8 base64, in Node and in browsers alike. */
 function base64(text: string): string {
@@ -115,7 +127,9 @@ function instantiate(d: Derived): { entry: Function; tape: Tape } {
   const tape = new Tape();
   // The source map and a name let debuggers and (with source maps enabled) stack traces show the user's lines.
   const map = base64(JSON.stringify({ ...d.map, file: `${d.module.entry}.js` }));
-  const body = `"use strict";${d.source}\nreturn ${d.module.entry};\n//# sourceURL=cotangent:///${d.module.entry}.js\n//# sourceMappingURL=data:application/json;base64,${map}`;
+  // Each instantiation gets its own URL: source maps are cached by it.
+  const url = `cotangent:///${d.module.entry}-${++instances}.js`;
+  const body = `"use strict";${d.source}\nreturn ${d.module.entry};\n//# sourceURL=${url}\n//# sourceMappingURL=data:application/json;base64,${map}`;
   const entry = new Function('tape', 'np', body)(tape, np) as Function;
   return { entry, tape };
 }

@@ -10,11 +10,20 @@ export function activity(fn: IrFunction, seeds: Set<string>): Set<string> {
   const differentiable = (n: string) => { const t = fn.vars.get(n); return t === 'f64' || t === 'f64[]'; };
   let changed = true;
   const mark = (n: string) => { if (!active.has(n) && differentiable(n)) { active.add(n); changed = true; } };
+  // A pop gives back what the push of its slot saved: active if that was.
+  const pushed = new Map<number, string[]>();
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'push' && s.value.kind === 'var') pushed.set(s.slot, [...(pushed.get(s.slot) ?? []), s.value.name]);
+  });
   while (changed) {
     changed = false;
     forEachStmt(fn.body, (s: Stmt) => {
       if (s.kind === 'assign') {
         if (s.expr.kind === 'length' || s.expr.kind === 'alloc') return;
+        if (s.expr.kind === 'pop') {
+          if ((pushed.get(s.expr.slot) ?? []).some((n) => active.has(n))) mark(s.target);
+          return;
+        }
         if (exprReads(s.expr).some((n) => active.has(n))) {
           mark(s.target);
           // Generated callees (VJPs) accumulate into their array arguments.

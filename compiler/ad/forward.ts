@@ -168,7 +168,10 @@ class Forward {
       }
       case 'push': {
         out.push(s);
-        if (this.isActive(s.value)) out.push({ kind: 'push', tape: s.tape, value: this.tanAtom(s.value), slot: tangentSlot(s.slot) });
+        // Whether a tangent travels with a value is decided per variable (as for its pop), not by known zeros here.
+        if (s.value.kind === 'var' && this.active.has(s.value.name)) {
+          out.push({ kind: 'push', tape: s.tape, value: this.tanAtom(s.value), slot: tangentSlot(s.slot) });
+        }
         break;
       }
       default: assertNever(s, 'statement');
@@ -192,6 +195,7 @@ class Forward {
       // Pushed as value, tangent: popped as tangent, value.
       out.push({ kind: 'assign', target: ty, expr: { kind: 'pop', tape: e.tape, slot: tangentSlot(e.slot) } });
       out.push(s);
+      this.zeroT.delete(y);
       return;
     }
     if (e.kind === 'alloc') { out.push(s, { kind: 'assign', target: ty, expr: { kind: 'alloc', length: e.length } }); return; }

@@ -357,12 +357,15 @@ export class Lowerer {
 
   // ---- expressions ------------------------------------------------------
 
-  /** Lowers an expression used as a condition; numbers are compared with 0. */
+  /** Lowers an expression used as a condition; a number is true when it is neither 0 nor NaN, as in JS. */
   private cond(e: t.Expression, ctx: Ctx): Atom {
     const a = this.expr(e, ctx);
     if (this.kindOf(a) === 'bool') return a;
     if (this.kindOf(a) === 'array') this.unsupported(e, 'an array used as a condition');
-    return this.binary('!=', a, f64(0), 'nonzero', e);
+    const nonzero = this.binary('!=', a, f64(0), 'nonzero', e);
+    if (a.kind === 'const') return nonzero;
+    const notNaN = this.binary('==', a, a, 'not_nan', e);
+    return this.binary('&&', nonzero, notNaN, 'truthy', e);
   }
 
   private index(e: t.Expression, ctx: Ctx): Atom {

@@ -85,7 +85,7 @@ export function foldExpr(e: Expr, T: Type, typeOf: (a: Atom) => Type | undefined
       if (def?.kind === 'unary' && def.op === e.op && e.op !== 'toInt' && fits(def.arg)) return atom(def.arg);
       return e;
     }
-    case 'binary': return foldBinary(e, T, typeOf, fits, numberConst);
+    case 'binary': return reassociate(foldBinary(e, T, typeOf, fits, numberConst), T, defOf);
     case 'prim': {
       const f = e.name.startsWith('Math.') ? (Math as unknown as Record<string, unknown>)[e.name.slice(5)] : undefined;
       // Math.f(c1, c2) ==> the literal
@@ -105,6 +105,22 @@ function powIdentity(e: Expr, x: Atom, y: Atom, typeOf: (a: Atom) => Type | unde
   // pow(x, 2) ==> x * x      (exact: fdlibm's pow returns x*x when y is 2)
   if (num(y, 2) && x.kind === 'var' && typeOf(x) === 'f64') return { kind: 'binary', op: '*', left: x, right: x };
   return e;
+}
+
+/**
+ * Integer offsets chain into one: exact on integers (in JS numbers and in
+ * wrapping i32 arithmetic alike), so only i32 results are touched.
+ *   t = a + c1; u = t + c2  ==>  u = a + (c1 + c2)     (and with -)
+ */
+function reassociate(e: Expr, T: Type, defOf: (n: string) => Expr | undefined): Expr {
+  if (T !== 'i32' || e.kind !== 'binary' || (e.op !== '+' && e.op !== '-') || e.left.kind !== 'var' || e.right.kind !== 'const') return e;
+  const inner = defOf(e.left.name);
+  if (!inner || inner.kind !== 'binary' || (inner.op !== '+' && inner.op !== '-') || inner.right.kind !== 'const' || inner.right.type !== 'i32') return e;
+  if (inner.left.kind === 'var' && inner.left.name === e.left.name) return e;
+  const c = (inner.op === '+' ? inner.right.value : -inner.right.value) + (e.op === '+' ? e.right.value : -e.right.value);
+  if (!isI32(c) && c !== 0) return e;
+  if (c === 0) return { kind: 'atom', value: inner.left };
+  return { kind: 'binary', op: c < 0 ? '-' : '+', left: inner.left, right: { kind: 'const', value: Math.abs(c), type: 'i32' } };
 }
 
 function foldBinary(

@@ -13,6 +13,7 @@ import { copyProp } from './copy-prop.js';
 import { cse } from './cse.js';
 import { deadCode } from './dead-code.js';
 import { tapeElision } from './tape-elision.js';
+import { splitNames } from './split-names.js';
 import { licm } from './licm.js';
 import { moduleEffects, type PassContext } from './analysis.js';
 
@@ -29,6 +30,7 @@ export const passes: Record<string, Pass> = {
   'cse': { run: cse, description: 'reuse the value of an identical pure operation computed earlier' },
   'tape-elision': { run: tapeElision, description: 'drop dead tape pairs; pops of unchanged values become copies; loop-free slots become locals' },
   'dead-code': { run: deadCode, description: 'remove assignments, stores, tape pairs and blocks that cannot affect the results' },
+  'split-names': { run: splitNames, description: 'give a variable that is several (one per block that assigns it first) a name for each' },
 };
 
 /** The order, with the reason for each position. */
@@ -40,12 +42,13 @@ export const pipeline: { pass: keyof typeof passes; why: string }[] = [
   { pass: 'cse', why: 'operands are now canonical (copies resolved), so equal operations look equal' },
   { pass: 'copy-prop', why: 'cse leaves `t = h` copies; reads of t become reads of h' },
   { pass: 'tape-elision', why: 'before dead-code: turns pops into copies and locals, leaving pushes that dead-code can judge' },
-  { pass: 'dead-code', why: 'last: sweeps the copies, temporaries, tape pairs and empty blocks the passes above left behind' },
+  { pass: 'dead-code', why: 'sweeps the copies, temporaries, tape pairs and empty blocks the passes above left behind' },
+  { pass: 'split-names', why: 'last, for the reader: the adjoint recomputes loop temporaries under their primal names; split, each is a const of its loop' },
 ];
 
 const MAX_ROUNDS = 6;
 
-const validating = () => Boolean(process.env.COTANGENT_VALIDATE);
+const validating = () => typeof process !== 'undefined' && Boolean(process.env?.COTANGENT_VALIDATE);
 
 export interface OptimizeOptions {
   /** Called after every pass (the CLI's `--passes` dump): the pass, the round (from 1) and the function after it. */
@@ -56,7 +59,7 @@ export interface OptimizeOptions {
 export function optimize(fn: IrFunction, module?: IrModule, ctx: PassContext = module ? moduleEffects(module) : {}, opts: OptimizeOptions = {}): IrFunction {
   let known: Set<string> | undefined;
   if (validating()) {
-    if (process.env.COTANGENT_VALIDATE === 'strict') assertValid(fn, 'the stage before optimize', undefined, module);
+    if (typeof process !== 'undefined' && process.env?.COTANGENT_VALIDATE === 'strict') assertValid(fn, 'the stage before optimize', undefined, module);
     known = new Set(validate(fn, module));
   }
   let text = printFunction(fn);

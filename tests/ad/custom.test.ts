@@ -33,6 +33,14 @@ test('withDerivative: a stable softplus rule matches finite differences, to seco
   assert.is(grad((a: number) => softplus(a), { scope })(800), 1);
 });
 
+test('the same function with two different helpers under one name gets two derivatives', () => {
+  const f = (a: number) => softplus(a) * 2;
+  const plain = grad(f, { scope: { softplus } })(800);
+  const ruled = grad(f, { scope: { softplus: withDerivative(softplus, { partials: [softplusPrime] }) } })(800);
+  assert.ok(Number.isNaN(plain), 'the body overflows at 800');
+  assert.is(ruled, 2);
+});
+
 test('withDerivative needs one partial per parameter', () => {
   assert.throws(() => withDerivative((a: number, b: number) => a * b, { partials: [(a: number) => a] }), /2 partials needed/);
 });

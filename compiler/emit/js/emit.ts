@@ -6,7 +6,7 @@
 import generateModule from '@babel/generator';
 import * as t from '@babel/types';
 import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
-import { assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Stmt } from '../../ir/nodes.js';
+import { assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Loc, type Stmt } from '../../ir/nodes.js';
 import { childBlocks, exprReads, stmtReads, stmtWrites } from '../../ir/walk.js';
 import { scalarRule } from '../../rules/index.js';
 
@@ -76,6 +76,8 @@ class Emitter {
   private readonly declareAt = new Map<string, Stmt>();
   private readonly consts = new Set<string>();
   private readonly inline = new Map<string, Expr>();
+  /** Where each inlined temporary's statement came from: its expression keeps that place in the source map. */
+  private readonly inlineLoc = new Map<string, Loc>();
   private readonly keep: Set<string>;
   private pendingComments: string[] = [];
 
@@ -133,6 +135,7 @@ class Emitter {
         for (const r of exprReads(f.stmt.expr)) for (const x of inlineReads.get(r) ?? [r]) reads.add(x);
         if (use.block === f.block && safeBetween(f.block, f.index, use.index, reads)) {
           this.inline.set(n, f.stmt.expr);
+          if (f.stmt.loc) this.inlineLoc.set(n, f.stmt.loc);
           inlineReads.set(n, reads);
         }
       }
@@ -148,11 +151,7 @@ class Emitter {
       const node = this.stmt(s);
       if (!node) { this.pendingComments.unshift(...comments); continue; }
       const loc = 'loc' in s ? s.loc : undefined;
-      if (loc && this.fn.source) {
-        // Where the statement came from in the user's text: the source map's anchor.
-        const at = { line: loc.line, column: loc.column, index: 0 };
-        node.loc = { start: at, end: at, filename: this.fn.source.name, identifierName: undefined };
-      }
+      if (loc && this.fn.source) this.locate(node, loc);
       if (comments.length) {
         t.addComments(node, 'leading', comments.map((c) => ({ type: 'CommentLine', value: ` ${c}` }) as t.CommentLine));
       }
@@ -162,10 +161,20 @@ class Emitter {
     return out;
   }
 
+  /** Anchors a node at the user's position (for the source map). */
+  private locate(node: t.Node, loc: Loc): void {
+    const at = { line: loc.line, column: loc.column, index: 0 };
+    node.loc = { start: at, end: at, filename: this.fn.source!.name, identifierName: undefined };
+  }
+
   private atom(a: Atom): t.Expression {
     if (a.kind === 'var') {
       const e = this.inline.get(a.name);
-      return e ? this.valueOf(a.name, e) : t.identifier(a.name);
+      if (!e) return t.identifier(a.name);
+      const node = this.valueOf(a.name, e);
+      const loc = this.inlineLoc.get(a.name);
+      if (loc && this.fn.source) this.locate(node, loc);
+      return node;
     }
     if (a.type === 'bool') return t.booleanLiteral(a.value !== 0);
     return numberLiteral(a.value);

@@ -12,7 +12,7 @@ export function f(x: Float64Array, y: Float64Array): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i] * x[i];
   const d = np.dot(x, y);
-  return s * np.sum(np.mul(x, x)) + d;
+  return s * d;
 }
 `;
 
@@ -30,7 +30,8 @@ test('an error thrown inside a gradient points at the user\'s line', () => {
 test('and inside forward mode', () => {
   const j = jvp(fromSource(src, 'f', 'src/loss.ts'), { wrt: 1 });
   const frame = frameOf(() => j(new Float64Array(3), new Float64Array(2), new Float64Array(2)));
-  assert.match(frame, /cotangent:\/\/\/src\/loss\.ts:5:\d+/, frame);
+  // The tangent of `d` is folded into the return: either statement's line is the user's.
+  assert.match(frame, /cotangent:\/\/\/src\/loss\.ts:[56]:\d+/, frame);
 });
 
 test('every mapping lands inside the user\'s text; .sourceMap is a v3 map', () => {

@@ -1,5 +1,5 @@
 function hvp_newton(a, ta) {
-  let both, quot;
+  let both;
   // primal
   let y = a;
   let ty = ta;
@@ -8,7 +8,7 @@ function hvp_newton(a, ta) {
   while (true) {
     both = Math.abs(y * y - a) > 1e-12 && it < 50;
     if (!both) break;
-    quot = a / y;
+    const quot = a / y;
     const t_sum7 = 1 / y * ta + -quot / y * ty;
     tape.push(y);
     tape.push(ty);
@@ -25,14 +25,14 @@ function hvp_newton(a, ta) {
   let tda = 0;
   for (let iter = iters; iter > 0; iter--) {
     const tquot = tape.pop();
-    quot = tape.pop();
+    const quot2 = tape.pop();
     // grad of: y = 0.5 * (y + a / y)
     const dy_sum = dy * 0.5;
     const t_term7 = 0.5 * tdy;
     ty = tape.pop();
     y = tape.pop();
     const p = 1 / y;
-    const p2 = -quot / y;
+    const p2 = -quot2 / y;
     tda += p * t_term7 + dy_sum * (-p / y * ty);
     dy = dy_sum + dy_sum * p2;
     tdy = t_term7 + (p2 * t_term7 + dy_sum * (p * -tquot + -p2 / y * ty));

@@ -1,5 +1,5 @@
 function dnewton_da(a) {
-  let both, quot;
+  let both;
   // primal
   let y = a;
   let it = 0;
@@ -7,7 +7,7 @@ function dnewton_da(a) {
   while (true) {
     both = Math.abs(y * y - a) > 1e-12 && it < 50;
     if (!both) break;
-    quot = a / y;
+    const quot = a / y;
     tape.push(y);
     y = 0.5 * (y + quot);
     it += 1;
@@ -18,12 +18,12 @@ function dnewton_da(a) {
   let dy = 1;
   let da = 0;
   for (let iter = iters; iter > 0; iter--) {
-    quot = tape.pop();
+    const quot2 = tape.pop();
     // grad of: y = 0.5 * (y + a / y)
     const dy_sum = dy * 0.5;
     y = tape.pop();
     da += dy_sum * (1 / y);
-    dy = dy_sum + dy_sum * (-quot / y);
+    dy = dy_sum + dy_sum * (-quot2 / y);
   }
   // grad of: let y = a
   da += dy;

@@ -1,5 +1,4 @@
 function hvp_prefix(x, tx) {
-  let diff;
   // primal
   const x_len = x.length;
   const p = new Float64Array(x_len);
@@ -8,7 +7,7 @@ function hvp_prefix(x, tx) {
   p[0] = x[0];
   tp[0] = tx[0];
   for (let i = 1; i < x_len; i++) {
-    diff = i - 1;
+    const diff = i - 1;
     p[i] = p[diff] + x[i];
     tp[i] = tp[diff] + tx[i];
   }
@@ -19,12 +18,11 @@ function hvp_prefix(x, tx) {
     tdp[i2] += -Math.sin(p[i2]) * tp[i2];
   }
   for (let i = x_len - 1; i >= 1; i--) {
-    diff = i - 1;
     // grad of: p[i] = p[i - 1] + x[i]
     const tdp_i3 = tdp[i];
     tdp[i] = 0;
     tdx[i] += tdp_i3;
-    tdp[diff] += tdp_i3;
+    tdp[i - 1] += tdp_i3;
   }
   // grad of: p[0] = x[0]
   tdx[0] += tdp[0];

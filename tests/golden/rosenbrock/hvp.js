@@ -3,7 +3,7 @@ function hvp_rosenbrock(x, tx) {
   const x_len = x.length;
   // adjoint
   const tdx = new Float64Array(x_len);
-  for (let i = x_len - 1 - 1; i >= 0; i--) {
+  for (let i = x_len - 2; i >= 0; i--) {
     const sum = i + 1;
     const x_i = x[i];
     const tx_i5 = tx[i];

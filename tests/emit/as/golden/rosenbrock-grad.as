@@ -6,10 +6,9 @@
 function drosenbrock_dx(x: usize): usize {
   // primal
   let x_len: i32 = lengthOf(x);
-  let diff: i32 = x_len - 1;
   // adjoint
   let dx: usize = alloc(x_len);
-  let i_last: i32 = diff - 1;
+  let i_last: i32 = x_len - 2;
   // vectorised: f64x2, two iterations per step (element-wise stores); the scalar loop after it finishes the rest
   let i: i32 = i_last;
   const c_x2 = f64x2.splat(100.0);
