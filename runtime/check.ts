@@ -1,31 +1,63 @@
 // Call-time argument checks: a TypeError that names the argument, before any
 // generated code runs. number[] is accepted where a Float64Array is expected (copied).
+// The checker is built once per derivative; a call that passes pays only the
+// type tests (messages are built only when something is wrong).
 import type { Param } from '../compiler/ir/nodes.js';
 
+export type Checker = (args: unknown[]) => unknown[];
+
 /** `like[i]` is the position of the argument whose length argument i must match (a tangent and its primal). */
-export function checkArgs(fnName: string, params: Param[], args: unknown[], like: (number | undefined)[] = []): unknown[] {
-  const all = params.map((p, i) => ({ name: p.name, type: p.type, like: like[i] }));
-  if (args.length !== all.length) {
-    throw new TypeError(`${fnName}: expected ${all.length} argument${all.length === 1 ? '' : 's'} (${all.map((p) => p.name).join(', ')}), got ${args.length}`);
-  }
-  return all.map((p, i) => {
+export function makeChecker(fnName: string, params: Param[], like: (number | undefined)[] = []): Checker {
+  const n = params.length;
+  const types = params.map((p) => p.type);
+  const what = (i: number) => `${fnName}: argument ${i + 1} (\`${params[i].name}\`)`;
+  const fail = (args: unknown[], i: number): never => {
     const a = args[i];
-    const what = `${fnName}: argument ${i + 1} (\`${p.name}\`)`;
+    const p = params[i];
     if (p.type === 'f64[]') {
-      let arr: Float64Array;
-      if (a instanceof Float64Array) arr = a;
-      else if (Array.isArray(a) && a.every((x) => typeof x === 'number')) arr = Float64Array.from(a as number[]);
-      else throw new TypeError(`${what} must be a Float64Array (or number[]), got ${describe(a)}`);
-      if (p.like !== undefined) {
-        const want = (args[p.like] as { length: number }).length;
-        if (arr.length !== want) throw new TypeError(`${what} must have length ${want} like \`${all[p.like].name}\`, got ${arr.length}`);
+      const arr = a as ArrayLike<number>;
+      if (a instanceof Float64Array || isNumberArray(a)) {
+        const want = (args[like[i]!] as { length: number }).length;
+        throw new TypeError(`${what(i)} must have length ${want} like \`${params[like[i]!].name}\`, got ${arr.length}`);
       }
-      return arr;
+      throw new TypeError(`${what(i)} must be a Float64Array (or number[]), got ${describe(a)}`);
     }
-    if (typeof a !== 'number') throw new TypeError(`${what} must be a number, got ${describe(a)}`);
-    if (p.type === 'i32' && !Number.isInteger(a)) throw new TypeError(`${what} is used as an integer (index or size), got ${a}`);
-    return a;
-  });
+    if (typeof a !== 'number') throw new TypeError(`${what(i)} must be a number, got ${describe(a)}`);
+    throw new TypeError(`${what(i)} is used as an integer (index or size), got ${a}`);
+  };
+  return (args) => {
+    if (args.length !== n) {
+      throw new TypeError(`${fnName}: expected ${n} argument${n === 1 ? '' : 's'} (${params.map((p) => p.name).join(', ')}), got ${args.length}`);
+    }
+    let out = args;
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      const t = types[i];
+      if (t === 'f64[]') {
+        let arr: Float64Array;
+        if (a instanceof Float64Array) arr = a;
+        else if (isNumberArray(a)) {
+          arr = Float64Array.from(a);
+          if (out === args) out = args.slice();
+          out[i] = arr;
+        } else return fail(args, i);
+        const l = like[i];
+        if (l !== undefined && arr.length !== (out[l] as { length: number }).length) return fail(args, i);
+      } else if (typeof a !== 'number' || (t === 'i32' && !Number.isInteger(a))) {
+        return fail(args, i);
+      }
+    }
+    return out;
+  };
+}
+
+/** One-off form of makeChecker. */
+export function checkArgs(fnName: string, params: Param[], args: unknown[], like: (number | undefined)[] = []): unknown[] {
+  return makeChecker(fnName, params, like)(args);
+}
+
+function isNumberArray(a: unknown): a is number[] {
+  return Array.isArray(a) && a.every((x) => typeof x === 'number');
 }
 
 function describe(a: unknown): string {

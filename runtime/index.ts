@@ -4,7 +4,7 @@ import type { SourceMapV3 } from '../compiler/emit/js/emit.js';
 import { CompileError } from '../compiler/diagnostics.js';
 import type { IrModule, Param } from '../compiler/ir/nodes.js';
 import * as np from './np.js';
-import { checkArgs } from './check.js';
+import { makeChecker } from './check.js';
 import { findFunction, parseModuleSource, type ParsedFunction } from '../compiler/parse/source.js';
 import { CUSTOM, type CustomRule } from '../compiler/ir/program.js';
 import { Tape } from './tape.js';
@@ -148,12 +148,13 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
   // Tangent parameters follow the primal ones and must match their primal's length.
   const nPrimal = params.length - (tangentsOf?.length ?? 0);
   const like = params.map((_, i) => (i >= nPrimal ? tangentsOf![i - nPrimal] : undefined));
+  const check = makeChecker(name, params, like);
   const call = (...userArgs: unknown[]) => {
     const args = reorder ? reorder(userArgs) : userArgs;
-    const checked = checkArgs(name, params, args, like);
+    const checked = check(args);
     const top = tape.top, topInt = tape.topInt, topRef = tape.topRef;
     try {
-      return shape(entry(...checked));
+      return shape(entry.apply(undefined, checked));
     } finally {
       // A throw mid-sweep must not leave values behind for the next call.
       tape.top = top; tape.topInt = topInt;
@@ -217,6 +218,7 @@ export function grad<F extends (...args: any[]) => number>(f: F | SourceFunction
     const count = wrt.length + (opts.preserveResult ? 1 : 0);
     const shape = (raw: unknown) => {
       if (!several && !opts.preserveResult) return raw;
+      if (several && !opts.preserveResult && count > 1) return raw; // already the array of gradients
       const r = count === 1 ? [raw] : (raw as unknown[]);
       const grads = several ? r.slice(0, wrt.length) : r[0];
       return opts.preserveResult ? [grads, r[r.length - 1]] : grads;
@@ -310,9 +312,10 @@ export async function compile(g: Differentiable | Derivative, opts: CompileOptio
   const mod = await compileIrModule(h.module, { simd: opts.simd });
   const entry = h.module.functions.find((fn) => fn.name === h.module.entry)!;
   const single = entry.results.length === 1;
+  const check = makeChecker(h.name, h.params, h.like);
   const call = (...userArgs: unknown[]) => {
     const args = h.reorder ? h.reorder(userArgs) : userArgs;
-    const results = mod.call(checkArgs(h.name, h.params, args, h.like));
+    const results = mod.call(check(args));
     return h.shape(single ? results[0] : results);
   };
   Object.defineProperties(call, {
