@@ -117,10 +117,6 @@ const TOL_F64 = 1e-8;
 const TOL_JAX = 1e-3; // jax-js's f64 exp/log/sin/cos/tanh are float32-accurate (≈1e-7), amplified by conditioning (BA: ≈1e-4)
 const TOL_F32 = 1e-2;
 
-function rowFor(inst: Instance, key: string): Row | undefined {
-  return inst.result.rows.find((r) => r.key === key);
-}
-
 function sameArgs(a: Value[], b: Value[]): boolean {
   return a.every((v, i) => (typeof v === 'number' ? v === b[i] || (Number.isNaN(v) && Number.isNaN(b[i] as number)) : compare(v, b[i] as Float64Array, 0).relErr === 0));
 }

@@ -23,7 +23,7 @@ export const MODES: Record<'quick' | 'full', Mode> = {
   },
   full: {
     name: 'full',
-    budget: { warmupMs: 300, budgetMs: 1500, sampleMs: 10, minSamples: 7, maxSamples: 150 },
+    budget: { warmupMs: 200, budgetMs: 1000, sampleMs: 10, minSamples: 7, maxSamples: 100 },
     slowBudget: { warmupMs: 0, budgetMs: 0, sampleMs: 0, minSamples: 3, maxSamples: 3 },
     capMs: 15000,
   },
