@@ -12,7 +12,8 @@ export function fmtRatio(r: number | undefined): string {
   if (r === undefined || !Number.isFinite(r)) return '–';
   if (r >= 100) return `${r.toFixed(0)}×`;
   if (r >= 10) return `${r.toFixed(1)}×`;
-  return `${r.toFixed(2)}×`;
+  if (r >= 0.1) return `${r.toFixed(2)}×`;
+  return `${r.toPrecision(2)}×`;
 }
 
 export function fmtBytes(b: number | undefined): string {

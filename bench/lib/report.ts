@@ -105,6 +105,8 @@ export function markdown(res: Results): string {
   out.push('Cells are median gradient time ÷ median hand-written JS gradient time in the same process; empty = not applicable.');
   out.push('');
 
+  out.push(...targets(res));
+
   // details
   out.push('## Details');
   for (const inst of res.instances) {
@@ -162,6 +164,57 @@ export function markdown(res: Results): string {
   }
   out.push('');
   return out.join('\n');
+}
+
+// ---------------------------------------------------------------- issue targets
+
+const WASM_KEYS = ['cotangent-wasm', 'cotangent-wasm-simd', 'cotangent-wasm-nosimd'];
+
+function timed(inst: InstanceResult, key: string): Row | undefined {
+  return inst.rows.find((r) => r.key === key && r.status === 'ok' && r.stats);
+}
+
+/** The fastest timed row among `keys`. */
+function best(inst: InstanceResult, keys: string[]): Row | undefined {
+  let b: Row | undefined;
+  for (const k of keys) {
+    const r = timed(inst, k);
+    if (r && (!b || r.stats!.median < b.stats!.median)) b = r;
+  }
+  return b;
+}
+
+/** The project's performance targets (issue 8), each with the figure this run measured. */
+export function targets(res: Results): string[] {
+  const rows: string[] = [];
+  const mark = (ok: boolean | undefined) => (ok === undefined ? '–' : ok ? 'met' : 'not met');
+  const name = (i: InstanceResult) => `${i.title}, ${i.label}`;
+  for (const inst of res.instances.filter((i) => i.problem === 'gmm')) {
+    const w = best(inst, WASM_KEYS);
+    const o = timed(inst, 'cotangent-wasm-objective');
+    const r = w && o ? w.stats!.median / o.stats!.median : undefined;
+    rows.push(`| Wasm gradient ÷ Wasm objective ≤ 2.5 | ${cell(name(inst))} | ${w && o ? `${fmtRatio(r)} (${w.path})` : 'not measured'} | ${mark(r === undefined ? undefined : r <= 2.5)} |`);
+  }
+  for (const inst of res.instances.filter((i) => i.problem === 'gmm' && /d=(10|64)\b/.test(i.label))) {
+    const w = best(inst, WASM_KEYS);
+    const c = timed(inst, 'native-c');
+    const r = w && c ? w.stats!.median / c.stats!.median : undefined;
+    rows.push(`| Wasm gradient within 2× of the C -O3 gradient | ${cell(name(inst))} | ${w && c ? `${fmtRatio(r)} (${fmtTime(w.stats!.median)} vs ${fmtTime(c.stats!.median)})` : 'not measured'} | ${mark(r === undefined ? undefined : r <= 2)} |`);
+  }
+  for (const inst of res.instances) {
+    const g = timed(inst, 'cotangent-js');
+    const r = g ? vsHand(inst, g) : undefined;
+    rows.push(`| generated JS gradient within 1.2× of the hand-written one | ${cell(name(inst))} | ${r === undefined ? 'not measured' : fmtRatio(r)} | ${mark(r === undefined ? undefined : r <= 1.2)} |`);
+  }
+  for (const inst of res.instances) {
+    const tfs = ['tfjs-cpu', 'tfjs-wasm'].map((k) => timed(inst, k)).filter((r): r is Row => !!r);
+    if (!tfs.length) continue;
+    const c = best(inst, ['cotangent-js', ...WASM_KEYS]);
+    const fastestTf = tfs.reduce((a, b) => (a.stats!.median <= b.stats!.median ? a : b));
+    const r = c ? c.stats!.median / fastestTf.stats!.median : undefined;
+    rows.push(`| faster than every TensorFlow.js backend | ${cell(name(inst))} | ${c ? `${fmtRatio(r)} the fastest (${fastestTf.path.replace('TensorFlow.js ', 'tfjs ')}), best cotangent path: ${c.path}` : 'not measured'} | ${mark(r === undefined ? undefined : r < 1)} |`);
+  }
+  return ['## Targets (issue 8)', '', '| target | problem | measured | |', '|---|---|---|---|', ...rows, ''];
 }
 
 // ---------------------------------------------------------------- SVG chart
