@@ -42,6 +42,7 @@ if (flag('help')) {
       '  --no-install  do not run `npm ci --prefix bench` when bench/node_modules is missing',
       '  --all-peers   also run peer formulations marked as not run (see peerSkip in bench/problems)',
       '  --readme      update the results section of bench/README.md (full runs always do)',
+      '  --rerender    only rebuild results/<mode>.md, .svg (and the README section) from results/<mode>.json',
       '',
     ].join('\n'),
   );
@@ -520,7 +521,19 @@ function updateReadme(md: string, res: Results): void {
   writeFileSync(path, text.slice(0, a) + block + text.slice(b + end.length));
 }
 
+/** --rerender: rebuild the Markdown, the chart and the README section from a saved JSON file. */
+function rerender(): void {
+  const outDir = join(benchDir, 'results');
+  const res = JSON.parse(readFileSync(join(outDir, `${mode.name}.json`), 'utf8')) as Results;
+  const md = markdown(res);
+  writeFileSync(join(outDir, `${mode.name}.md`), md);
+  writeFileSync(join(outDir, `${mode.name}.svg`), svgChart(res));
+  if (mode.name === 'full' || flag('readme')) updateReadme(md, res);
+  process.stdout.write(md);
+}
+
 async function main(): Promise<void> {
+  if (flag('rerender')) return rerender();
   ensurePeers();
   const insts = makeInstances();
   if (!insts.length) throw new Error(`no instance matches --only=${option('only')}`);
