@@ -516,7 +516,7 @@ function updateReadme(md: string, res: Results): void {
   const b = text.indexOf(end);
   if (a < 0 || b < a) return;
   // the summary table and notes of the latest run, with the chart
-  const summary = md.split('\n## Details')[0].replace(/^# .*\n/, '').trim();
+  const summary = md.split('\n## Details')[0].replace(/^# .*\n/, '').trim().replace(/^## /gm, '### ');
   const block = [start, '', `Latest ${res.info.mode} run:`, '', summary, '', `![chart](results/${res.info.mode}.svg)`, '', `Full details: [results/${res.info.mode}.md](results/${res.info.mode}.md) · [results/${res.info.mode}.json](results/${res.info.mode}.json)`, '', end].join('\n');
   writeFileSync(path, text.slice(0, a) + block + text.slice(b + end.length));
 }
