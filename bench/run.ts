@@ -253,6 +253,7 @@ async function phaseWasm(insts: Instance[], cot: Cotangent): Promise<void> {
             mode,
           );
           inst.result.rows.push(cotangentPath(inst, row, own));
+          if (v === variants[0]) inst.result.rows.push(inWasmMemory(inst, wg, v.path, objStats));
           const again = await timeOnceAsync(() => compile(inst.gradFn, v.opts));
           (lat.repeatMs ??= {})[v.key] = again.ms;
         } catch (e) {
@@ -262,6 +263,53 @@ async function phaseWasm(insts: Instance[], cot: Cotangent): Promise<void> {
     }
     if (!cot.simdOption) {
       inst.result.rows.push(skippedRow('cotangent Wasm, SIMD on / off', 'cotangent-wasm-simd', 'gradient', 'n/a', 'n/a: the runtime declares no `simd` option', 'f64'));
+    }
+  }
+}
+
+/**
+ * The same compiled gradient with its array arguments placed in the module's memory once (the
+ * runtime's `alloc`), so that a call copies no input: the compute-only figure, comparable with C.
+ */
+function inWasmMemory(inst: Instance, wg: any, variantPath: string, objStats: Stats | undefined): Row {
+  const path = `${variantPath}, inputs in Wasm memory`;
+  const key = 'cotangent-wasm-inplace';
+  if (typeof wg.alloc !== 'function') return skippedRow(path, key, 'gradient', 'n/a', 'n/a: the compiled function has no alloc()', 'f64');
+  const views: Float64Array[] = [];
+  try {
+    const args = inst.args.map((a) => {
+      if (typeof a === 'number') return a;
+      const v = wg.alloc(a.length) as Float64Array;
+      v.set(a);
+      views.push(v);
+      return v;
+    });
+    const wrt = wrtList(inst.problem);
+    return runPath(
+      {
+        path,
+        key,
+        kind: 'gradient',
+        precision: 'f64',
+        reference: inst.ref,
+        tolerance: TOL_F64,
+        call: () => wg(...args),
+        toFlat: (r) => flatten(asGradList(r, wrt.length)),
+        objective: objStats,
+        onThrow: 'unsupported',
+        note: 'objective for grad / obj: the compiled objective with copies',
+      },
+      mode,
+    );
+  } catch (e) {
+    return skippedRow(path, key, 'gradient', 'unsupported', `unsupported: ${firstLine(e)}`, 'f64');
+  } finally {
+    for (const v of views) {
+      try {
+        wg.free(v);
+      } catch {
+        /* ignore */
+      }
     }
   }
 }
@@ -561,7 +609,7 @@ async function main(): Promise<void> {
   notes.push(
     'Every path is checked against the hand-written JS gradient before it is timed (max-norm relative error; tolerance ' +
       `${TOL_F64} for f64 paths, ${TOL_JAX} for jax-js, ${TOL_F32} for float32 TensorFlow.js); a mismatch is a FAILED row and is not timed.`,
-    'Times are medians of repeated samples after warm-up; a sample times a batch of calls when one call is short. IQR is the 25th–75th percentile range. Wasm and peer times include copying arguments in and results out.',
+    'Times are medians of repeated samples after warm-up (at least 10 calls in quick mode and 20 in full mode, so that V8 has optimised the code); a sample times a batch of calls when one call is short. IQR is the 25th–75th percentile range; min is the fastest sample, the figure least disturbed by other processes. Wasm and peer times include copying arguments in and results out, except the "inputs in Wasm memory" row.',
     'grad / obj divides by the same family\'s objective: JS gradients by the JS objective, cotangent Wasm by the compiled objective, each peer by its own forward pass, C by the C objective.',
     'JS alloc / call: JS heap plus ArrayBuffer bytes still allocated right after one call (after a full GC before it): tape and results; a GC during the call makes it an underestimate.',
     'A 1-minute load average above the core count means other processes shared the CPUs during the run: treat the figures as noisy.',

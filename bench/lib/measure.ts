@@ -7,6 +7,13 @@
 export interface Budget {
   /** Warm-up time before sampling (ms). */
   warmupMs: number;
+  /**
+   * At least this many warm-up calls (V8 runs a new function in its interpreter until it has been
+   * called often enough: a generated gradient's first calls can be 50–100× slower than later ones)...
+   */
+  warmupCalls?: number;
+  /** ...unless warm-up has already taken this long (ms). */
+  warmupMaxMs?: number;
   /** Sampling time (ms). */
   budgetMs: number;
   /** A sample is a batch of calls lasting at least this long (ms). */
@@ -69,11 +76,17 @@ export function statsOf(perCall: number[], batch: number): Stats {
 export function measure(fn: () => unknown, budget: Budget, slow: Budget = budget): Stats {
   let t0 = nowMs();
   let fastest = Infinity;
-  do {
+  let calls = 0;
+  const minCalls = budget.warmupCalls ?? 1;
+  const maxMs = budget.warmupMaxMs ?? Infinity;
+  for (;;) {
     const a = nowMs();
     consume(fn());
     fastest = Math.min(fastest, nowMs() - a);
-  } while (nowMs() - t0 < budget.warmupMs);
+    calls++;
+    const el = nowMs() - t0;
+    if ((el >= budget.warmupMs && calls >= minCalls) || el >= maxMs) break;
+  }
   // the fastest warm-up call: a call preempted by another process must not set the regime
   const single = Math.max(fastest, 1e-6);
   const b = single * 3 > budget.budgetMs ? slow : budget;

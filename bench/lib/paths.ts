@@ -17,13 +17,13 @@ export interface Mode {
 export const MODES: Record<'quick' | 'full', Mode> = {
   quick: {
     name: 'quick',
-    budget: { warmupMs: 30, budgetMs: 150, sampleMs: 2, minSamples: 3, maxSamples: 20 },
+    budget: { warmupMs: 30, warmupCalls: 10, warmupMaxMs: 1000, budgetMs: 150, sampleMs: 2, minSamples: 3, maxSamples: 20 },
     slowBudget: { warmupMs: 0, budgetMs: 0, sampleMs: 0, minSamples: 3, maxSamples: 3 },
     capMs: 2000,
   },
   full: {
     name: 'full',
-    budget: { warmupMs: 200, budgetMs: 1000, sampleMs: 10, minSamples: 7, maxSamples: 100 },
+    budget: { warmupMs: 200, warmupCalls: 20, warmupMaxMs: 4000, budgetMs: 1000, sampleMs: 10, minSamples: 7, maxSamples: 100 },
     slowBudget: { warmupMs: 0, budgetMs: 0, sampleMs: 0, minSamples: 3, maxSamples: 3 },
     capMs: 15000,
   },

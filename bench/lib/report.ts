@@ -27,6 +27,7 @@ export const GRADIENT_KEYS: Array<[string, string]> = [
   ['cotangent-wasm', 'cotangent Wasm'],
   ['cotangent-wasm-simd', 'cotangent Wasm SIMD'],
   ['cotangent-wasm-nosimd', 'cotangent Wasm no SIMD'],
+  ['cotangent-wasm-inplace', 'cotangent Wasm, inputs in Wasm memory'],
   ['tfjs-cpu', 'tfjs-cpu (f32)'],
   ['tfjs-wasm', 'tfjs-wasm (f32)'],
   ['jax-js', 'jax-js (f64)'],
@@ -34,7 +35,7 @@ export const GRADIENT_KEYS: Array<[string, string]> = [
   ['native-c', 'C -O3'],
 ];
 
-const ROW_ORDER = ['js-objective', 'hand-js', 'cotangent-js', 'cotangent-wasm-objective', 'cotangent-wasm', 'cotangent-wasm-simd', 'cotangent-wasm-nosimd', 'tfjs-cpu', 'tfjs-wasm', 'jax-js', 'torch', 'native-c'];
+const ROW_ORDER = ['js-objective', 'hand-js', 'cotangent-js', 'cotangent-wasm-objective', 'cotangent-wasm', 'cotangent-wasm-simd', 'cotangent-wasm-nosimd', 'cotangent-wasm-inplace', 'tfjs-cpu', 'tfjs-wasm', 'jax-js', 'torch', 'native-c'];
 
 /** Rows in report order (the run order differs: pure JS first, peers last). */
 export function sortRows(rows: Row[]): Row[] {
@@ -113,8 +114,8 @@ export function markdown(res: Results): string {
     out.push('');
     out.push(`### ${inst.title}, ${inst.label}`);
     out.push('');
-    out.push('| path | precision | median | IQR | samples | grad / obj | × hand JS | max rel. err | JS alloc / call | note |');
-    out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---|');
+    out.push('| path | precision | median | IQR | min | samples | grad / obj | × hand JS | max rel. err | JS alloc / call | note |');
+    out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     const o = jsObjective(inst);
     for (const r of sortRows(inst.rows)) {
       const s = r.stats;
@@ -126,7 +127,7 @@ export function markdown(res: Results): string {
       }
       const median = s && r.status === 'ok' ? fmtTime(s.median) : statusText(r);
       out.push(
-        `| ${cell(r.path)} | ${r.precision ?? ''} | ${median} | ${iqr} | ${n} | ${fmtRatio(gradOverObj(r))} | ${fmtRatio(vsHand(inst, r))} | ${r.relErr === undefined ? '' : fmtErr(r.relErr)} | ${r.allocBytes === undefined ? '' : fmtBytes(r.allocBytes)} | ${cell(note)} |`,
+        `| ${cell(r.path)} | ${r.precision ?? ''} | ${median} | ${iqr} | ${s ? fmtTime(s.min) : ''} | ${n} | ${fmtRatio(gradOverObj(r))} | ${fmtRatio(vsHand(inst, r))} | ${r.relErr === undefined ? '' : fmtErr(r.relErr)} | ${r.allocBytes === undefined ? '' : fmtBytes(r.allocBytes)} | ${cell(note)} |`,
       );
     }
     if (inst.handAfter && hand(inst)?.stats) {
@@ -168,7 +169,7 @@ export function markdown(res: Results): string {
 
 // ---------------------------------------------------------------- issue targets
 
-const WASM_KEYS = ['cotangent-wasm', 'cotangent-wasm-simd', 'cotangent-wasm-nosimd'];
+const WASM_KEYS = ['cotangent-wasm', 'cotangent-wasm-simd', 'cotangent-wasm-nosimd', 'cotangent-wasm-inplace'];
 
 function timed(inst: InstanceResult, key: string): Row | undefined {
   return inst.rows.find((r) => r.key === key && r.status === 'ok' && r.stats);
@@ -225,6 +226,7 @@ const COLORS: Record<string, string> = {
   'cotangent-wasm': '#2ca02c',
   'cotangent-wasm-simd': '#2ca02c',
   'cotangent-wasm-nosimd': '#98df8a',
+  'cotangent-wasm-inplace': '#17becf',
   'tfjs-cpu': '#ff7f0e',
   'tfjs-wasm': '#ffbb78',
   'jax-js': '#9467bd',
