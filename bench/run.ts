@@ -609,7 +609,7 @@ async function main(): Promise<void> {
   notes.push(
     'Every path is checked against the hand-written JS gradient before it is timed (max-norm relative error; tolerance ' +
       `${TOL_F64} for f64 paths, ${TOL_JAX} for jax-js, ${TOL_F32} for float32 TensorFlow.js); a mismatch is a FAILED row and is not timed.`,
-    'Times are medians of repeated samples after warm-up (at least 10 calls in quick mode and 20 in full mode, so that V8 has optimised the code); a sample times a batch of calls when one call is short. IQR is the 25th–75th percentile range; min is the fastest sample, the figure least disturbed by other processes. Wasm and peer times include copying arguments in and results out, except the "inputs in Wasm memory" row.',
+    'Times are medians of repeated samples after warm-up (at least 8 calls or 0.4 s in quick mode, 20 calls or 4 s in full mode, so that V8 has optimised the code); a sample times a batch of calls when one call is short. IQR is the 25th–75th percentile range; min is the fastest sample, the figure least disturbed by other processes. Wasm and peer times include copying arguments in and results out, except the "inputs in Wasm memory" row.',
     'grad / obj divides by the same family\'s objective: JS gradients by the JS objective, cotangent Wasm by the compiled objective, each peer by its own forward pass, C by the C objective.',
     'JS alloc / call: JS heap plus ArrayBuffer bytes still allocated right after one call (after a full GC before it): tape and results; a GC during the call makes it an underestimate.',
     'A 1-minute load average above the core count means other processes shared the CPUs during the run: treat the figures as noisy.',

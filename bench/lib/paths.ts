@@ -17,7 +17,7 @@ export interface Mode {
 export const MODES: Record<'quick' | 'full', Mode> = {
   quick: {
     name: 'quick',
-    budget: { warmupMs: 30, warmupCalls: 10, warmupMaxMs: 1000, budgetMs: 150, sampleMs: 2, minSamples: 3, maxSamples: 20 },
+    budget: { warmupMs: 30, warmupCalls: 8, warmupMaxMs: 400, budgetMs: 150, sampleMs: 2, minSamples: 3, maxSamples: 20 },
     slowBudget: { warmupMs: 0, budgetMs: 0, sampleMs: 0, minSamples: 3, maxSamples: 3 },
     capMs: 2000,
   },
