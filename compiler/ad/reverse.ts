@@ -618,7 +618,9 @@ class Reverser {
       ? f('trips', { kind: 'binary', op: '+', left: f('floor', { kind: 'prim', name: 'Math.floor', args: [span] }), right: f64(1) })
       : f('trips', { kind: 'prim', name: 'Math.ceil', args: [span] });
     const back = f('back', { kind: 'binary', op: '-', left: trips, right: f64(1) });
-    const lastF = f(`${s.index}_last`, { kind: 'binary', op: s.step === 1 ? '+' : '-', left: s.start, right: back });
+    // from 0 upwards the last index is just trips - 1
+    const lastF = s.step === 1 && s.start.kind === 'const' && s.start.value === 0 ? back
+      : f(`${s.index}_last`, { kind: 'binary', op: s.step === 1 ? '+' : '-', left: s.start, right: back });
     return this.vars.get(s.index) === 'i32' ? f(`${s.index}_last`, { kind: 'unary', op: 'toInt', arg: lastF }, 'i32') : lastF;
   }
 

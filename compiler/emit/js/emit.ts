@@ -84,6 +84,7 @@ class Emitter {
   constructor(private readonly fn: IrFunction) {
     this.keep = new Set([...fn.params.map((p) => p.name), ...(fn.named ?? [])]);
     this.planDeclarations();
+    this.settleMulti();
   }
 
   /** Decides where each variable is declared: at its first assignment if that scope sees every use, else hoisted. */
@@ -139,6 +140,16 @@ class Emitter {
           inlineReads.set(n, reads);
         }
       }
+    }
+  }
+
+  /** A destructuring declares all its targets or none of them: if one cannot be declared there, all are hoisted. */
+  private settleMulti(): void {
+    for (const [n, at] of [...this.declareAt]) {
+      if (at.kind !== 'multi' || at.targets.every((m) => this.declareAt.get(m) === at)) continue;
+      this.declareAt.delete(n);
+      this.consts.delete(n);
+      this.hoist.add(n);
     }
   }
 
@@ -235,10 +246,16 @@ class Emitter {
         }
         return this.assign(s.target, this.valueOf(s.target, e), s);
       }
-      case 'multi':
-        if (!s.targets.length) return t.expressionStatement(t.callExpression(t.identifier(s.callee), s.args.map((a) => this.atom(a))));
-        return t.variableDeclaration('const', [t.variableDeclarator(t.arrayPattern(s.targets.map((n) => t.identifier(n))),
-          t.callExpression(t.identifier(s.callee), s.args.map((a) => this.atom(a))))]);
+      case 'multi': {
+        const call = t.callExpression(t.identifier(s.callee), s.args.map((a) => this.atom(a)));
+        if (!s.targets.length) return t.expressionStatement(call);
+        const pattern = t.arrayPattern(s.targets.map((n) => t.identifier(n)));
+        // Declared here only if every target is (planDeclarations hoists all of them otherwise).
+        if (s.targets.every((n) => this.declareAt.get(n) === s)) {
+          return t.variableDeclaration(s.targets.every((n) => this.consts.has(n)) ? 'const' : 'let', [t.variableDeclarator(pattern, call)]);
+        }
+        return t.expressionStatement(t.assignmentExpression('=', pattern, call));
+      }
       case 'store':
         return t.expressionStatement(t.assignmentExpression(s.accumulate ? '+=' : '=',
           t.memberExpression(t.identifier(s.array), this.atom(s.index), true), this.atom(s.value)));
