@@ -1,0 +1,469 @@
+// Prints a random program (ast.ts) as module source text for `fromSource`.
+//
+// References are resolved modulo what is in scope, so any tree prints. The
+// printer keeps values bounded and inside each primitive's domain: an operand
+// whose estimated magnitude is too large is squashed (tanh, sin), and each
+// primitive's argument is wrapped into its domain (Math.log(1.5 + e * e),
+// Math.asin(0.9 * Math.tanh(e)) ...). Indices are provably in range: a loop
+// index is used bare only when the loop's bound is at most the array's length,
+// otherwise it is reduced modulo the length.
+import type { Bound, Cond, Expr, Helper, IntE, Program, Stmt } from './ast.js';
+import { scope, type Fn, type Scalar } from './scope.js';
+
+export interface ParamSpec {
+  name: string;
+  kind: 'num' | 'arr' | 'int';
+  /** Length of an array parameter. */
+  len?: number;
+  /** Value of the integer parameter. */
+  value?: number;
+}
+
+export interface Printed {
+  /** Module text given to `fromSource(source, 'f')` (TypeScript annotations if the program asks for them). */
+  source: string;
+  /** The same module as plain JavaScript, for the reference evaluation. */
+  js: string;
+  params: ParamSpec[];
+  /** The `wrt` option as passed: one index or a list. */
+  wrt: number | number[];
+}
+
+interface Out { text: string; mag: number }
+
+const LIMIT = 6;
+const fmt = (v: number) => (v < 0 ? `(${v})` : String(v));
+const paren = (o: Out) => (atomic(o.text) ? o.text : `(${o.text})`);
+
+/** True if `s` needs no parentheses as an operand: a name, call, element or parenthesised group. */
+function atomic(s: string): boolean {
+  let depth = 0;
+  for (const ch of s) {
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (depth === 0 && !/[\w.$]/.test(ch)) return false;
+  }
+  return true;
+}
+
+/** Keeps |value| at most about `limit`: squashes through tanh or sin, picked by `form`. */
+function squash(o: Out, limit: number, form = 0): Out {
+  if (o.mag <= limit) return o;
+  const t = o.text;
+  switch (form % 3) {
+    case 0: return { text: `Math.tanh(${t})`, mag: 1 };
+    case 1: return { text: `Math.sin(${t})`, mag: 1 };
+    default: return { text: `2 * Math.tanh(0.5 * ${paren(o)})`, mag: 2 };
+  }
+}
+
+/**
+ * Constructs that hit a known, reported compiler bug (tests/fuzz/regressions.test.ts).
+ * The printer leaves them out unless told otherwise (`npm run fuzz -- --bugs`),
+ * so that one bug does not hide the others:
+ *   param-assign  assigning a scalar parameter (forward mode: the tangent of a
+ *                 non-wrt parameter made active is undefined)
+ *   helper-array  helpers taking a Float64Array (a non-wrt array passed to a
+ *                 helper gets an adjoint / tangent that is never defined)
+ */
+export const KNOWN_BUGS = ['param-assign', 'helper-array'] as const;
+export type KnownBug = typeof KNOWN_BUGS[number];
+
+export function printProgram(p: Program, avoid: ReadonlySet<KnownBug> = new Set(KNOWN_BUGS)): Printed {
+  if (avoid.has('helper-array')) p = { ...p, helpers: p.helpers.map((h) => ({ ...h, array: false })) };
+  const typed = printModule(p, p.annotate ? 'all' : 'needed', avoid);
+  const plain = printModule(p, 'none', avoid);
+  return { source: typed.text, js: plain.text, params: typed.params, wrt: wrtOf(p, typed.params) };
+}
+
+function wrtOf(p: Program, params: ParamSpec[]): number | number[] {
+  const diff = params.map((q, i) => (q.kind === 'int' ? -1 : i)).filter((i) => i >= 0);
+  let chosen = diff.filter((_, j) => p.wrtMask === 0 || (p.wrtMask >> j) & 1);
+  if (chosen.length === 0) chosen = [diff[0]];
+  return p.wrtSingle ? chosen[0] : chosen;
+}
+
+/** `needed`: annotate only the array parameters nothing indexes; `none`: plain JavaScript. */
+type Annotate = 'all' | 'needed' | 'none';
+
+function printModule(p: Program, annotate: Annotate, avoid: ReadonlySet<KnownBug>): { text: string; params: ParamSpec[] } {
+  const parts: string[] = [];
+  const sigs: Helper[] = [];
+  p.helpers.forEach((h, i) => {
+    const fn = scope(p.names, [`h${i}`], sigs.slice(), undefined, avoid);
+    const ps: { name: string; kind: ParamSpec['kind'] }[] = [];
+    for (let k = 0; k < h.scalars; k++) ps.push({ name: fn.param('num', 3), kind: 'num' });
+    if (h.array) ps.push({ name: fn.param('arr'), kind: 'arr' });
+    const body = printBlock(fn, h.body, 1);
+    const ret = squash(printExpr(fn, h.ret), LIMIT);
+    const text = `${body}  return ${ret.text};\n`;
+    parts.push(`function h${i}(${signature(text, ps, annotate)}) {\n${text}}`);
+    sigs.push(h);
+  });
+  const fn = scope(p.names, ['f', ...p.helpers.map((_, i) => `h${i}`)], sigs, p.n, avoid);
+  const params: ParamSpec[] = [];
+  const scalarsFirst = p.names !== 2;
+  const add = (spec: ParamSpec) => { params.push(spec); };
+  const addScalars = () => { for (let k = 0; k < p.scalars; k++) add({ name: fn.param('num', 1.5), kind: 'num' }); };
+  const addArrays = () => { for (const len of p.arrays) add({ name: fn.param('arr', undefined, len), kind: 'arr', len }); };
+  if (scalarsFirst) { addScalars(); addArrays(); } else { addArrays(); addScalars(); }
+  if (p.n > 0) add({ name: fn.param('int'), kind: 'int', value: p.n });
+  const body = printBlock(fn, p.body, 1);
+  const ret = printExpr(fn, p.ret);
+  const text = `${body}  return ${ret.text};\n`;
+  parts.push(`function f(${signature(text, params, annotate)}) {\n${text}}`);
+  return { text: parts.join('\n\n') + '\n', params };
+}
+
+/**
+ * The parameter list, annotated if asked. Unannotated, a parameter is an array
+ * when the body indexes it (or passes it to a helper that does); an array
+ * parameter the body never mentions is annotated anyway (nothing else could
+ * say what it is).
+ */
+function signature(body: string, ps: { name: string; kind: ParamSpec['kind'] }[], annotate: Annotate): string {
+  const unused = (name: string) => annotate === 'needed' && !new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`).test(body);
+  return ps.map(({ name, kind }) => (annotate === 'all' || (kind === 'arr' && unused(name)) ? `${name}: ${kind === 'arr' ? 'Float64Array' : 'number'}` : name)).join(', ');
+}
+
+// ---- statements ---------------------------------------------------------
+
+function printBlock(fn: Fn, stmts: Stmt[], depth: number): string {
+  fn.push();
+  try {
+    return stmts.map((s) => printStmt(fn, s, depth)).join('');
+  } finally {
+    fn.pop();
+  }
+}
+
+function line(depth: number, text: string): string {
+  return `${'  '.repeat(depth)}${text}\n`;
+}
+
+function printStmt(fn: Fn, s: Stmt, depth: number): string {
+  switch (s.k) {
+    case 'let': {
+      const e = squash(printExpr(fn, s.e), LIMIT, s.name);
+      const name = fn.declareScalar(s.name, !s.konst, Math.max(e.mag, 1));
+      return line(depth, `${s.konst ? 'const' : 'let'} ${name} = ${e.text};`);
+    }
+    case 'set': return printSet(fn, s, depth);
+    case 'store': {
+      const target = fn.pickLocalArray(s.r);
+      if (!target) return '';
+      const index = printIndex(fn, target, s.i);
+      const e = printExpr(fn, s.e);
+      const value = s.acc ? `0.5 * Math.sin(${e.text})` : squash(e, LIMIT).text;
+      return line(depth, `${target.name}[${index}] ${s.acc ? '+=' : '='} ${value};`);
+    }
+    case 'jump': {
+      const loop = fn.innermostLoop();
+      if (!loop) return '';
+      if (!s.brk && fn.insideDoWhile()) return ''; // `continue` inside do…while is refused
+      return line(depth, `if (${printCond(fn, s.c)}) ${s.brk ? 'break' : 'continue'};`);
+    }
+    case 'ret': {
+      return line(depth, `if (${printCond(fn, s.c)}) return ${squash(printExpr(fn, s.e), LIMIT).text};`);
+    }
+    case 'if': {
+      let out = line(depth, `if (${printCond(fn, s.c)}) {`) + printBlock(fn, s.t, depth + 1);
+      if (s.f) out += line(depth, '} else {') + printBlock(fn, s.f, depth + 1);
+      return out + line(depth, '}');
+    }
+    case 'for': return printFor(fn, s, depth);
+    case 'while': {
+      fn.push();
+      const k = fn.declareCounter(s.name, s.n);
+      // Parenthesised: the counter's test must bound the loop whatever the extra condition is.
+      const extra = s.extra ? ` && (${printCond(fn, s.extra)})` : '';
+      fn.loops.push({ kind: s.doWhile ? 'do' : 'while' });
+      const body = printBlock(fn, s.body, depth + 1);
+      fn.loops.pop();
+      fn.pop();
+      const head = line(depth, `let ${k} = 0;`);
+      if (s.doWhile) return head + line(depth, 'do {') + line(depth + 1, `${k}++;`) + body + line(depth, `} while (${k} < ${s.n}${extra});`);
+      return head + line(depth, `while (${k} < ${s.n}${extra}) {`) + line(depth + 1, `${k}++;`) + body + line(depth, '}');
+    }
+    case 'alloc': {
+      const { text: len, value } = printLength(fn, s.len);
+      const fill = printExprWith(fn, s.fill, (inner) => {
+        const j = inner.declareIndex(s.name + 1, value, undefined);
+        return j;
+      });
+      const name = fn.declareArray(s.name, value);
+      return line(depth, `const ${name} = new Float64Array(${len});`)
+        + line(depth, `for (let ${fill.index} = 0; ${fill.index} < ${name}.length; ${fill.index}++) ${name}[${fill.index}] = ${squash(fill.out, LIMIT).text};`);
+    }
+  }
+}
+
+function printSet(fn: Fn, s: Extract<Stmt, { k: 'set' }>, depth: number): string {
+  const v = fn.pickMutable(s.r);
+  if (!v) return '';
+  const inLoop = fn.loops.length > 0;
+  if (s.op === '++' || s.op === '--') return line(depth, `${v.name}${s.op};`);
+  const e = printExpr(fn, s.e);
+  const p = paren(e);
+  let text: string;
+  switch (s.op) {
+    case '=': {
+      text = `${v.name} = ${squash(e, LIMIT, s.form).text}`;
+      break;
+    }
+    case '+=': case '-=': {
+      const inc = inLoop || e.mag > LIMIT
+        ? [`0.5 * Math.sin(${e.text})`, `0.25 * Math.tanh(${e.text})`, `0.1 * ${p}`, `${p} / (1 + ${p} * ${p})`][s.form]
+        : e.text;
+      text = `${v.name} ${s.op} ${s.form === 2 && (inLoop || e.mag > LIMIT) ? `0.1 * ${paren(squash(e, LIMIT))}` : inc}`;
+      break;
+    }
+    case '*=': text = `${v.name} *= ${[`Math.cos(${e.text})`, `0.5 + 0.5 * Math.tanh(${e.text})`, `1 / (1 + ${p} * ${p})`, `0.9`][s.form]}`; break;
+    case '/=': text = `${v.name} /= ${[`1.5 + ${p} * ${p}`, `2 + Math.sin(${e.text})`, `2`, `1 + Math.exp(Math.tanh(${e.text}))`][s.form]}`; break;
+  }
+  return line(depth, `${text!};`);
+}
+
+function printFor(fn: Fn, s: Extract<Stmt, { k: 'for' }>, depth: number): string {
+  const { text: b, value, array } = printBound(fn, s.bound);
+  fn.push();
+  const i = fn.declareIndex(s.name, value, array);
+  fn.loops.push({ kind: 'for' });
+  const body = printBlock(fn, s.body, depth + 1);
+  fn.loops.pop();
+  fn.pop();
+  const minus1 = /^\d+$/.test(b) ? String(Number(b) - 1) : `${b} - 1`;
+  let head: string;
+  if (!s.down) head = s.incl ? `for (let ${i} = 0; ${i} <= ${minus1}; ${i}++)` : `for (let ${i} = 0; ${i} < ${b}; ${i}++)`;
+  else head = s.incl ? `for (let ${i} = ${minus1}; ${i} > -1; ${i}--)` : `for (let ${i} = ${minus1}; ${i} >= 0; ${i}--)`;
+  return line(depth, `${head} {`) + body + line(depth, '}');
+}
+
+/** A loop bound's text, its value when known, and the array whose length it is. */
+function printBound(fn: Fn, b: Bound): { text: string; value?: number; array?: string } {
+  if (b.k === 'lit') return { text: String(b.v), value: b.v };
+  if (b.k === 'n') return fn.n !== undefined ? { text: fn.intParam!, value: fn.n } : { text: '2', value: 2 };
+  const a = fn.pickArray(b.r);
+  if (!a) return { text: '3', value: 3 };
+  return { text: `${a.name}.length`, value: a.len, array: a.name };
+}
+
+/** A local array's length: never 0, so every index modulo it is defined. */
+function printLength(fn: Fn, b: Bound): { text: string; value?: number } {
+  if (b.k === 'n' && fn.n !== undefined) return { text: `${fn.intParam} + 1`, value: fn.n + 1 };
+  const r = printBound(fn, b);
+  return { text: r.text, value: r.value };
+}
+
+// ---- expressions ----------------------------------------------------------
+
+/** Prints `e` in a nested scope where `declare` adds a name (the fill loop's index). */
+function printExprWith(fn: Fn, e: Expr, declare: (fn: Fn) => string): { out: Out; index: string } {
+  fn.push();
+  try {
+    const index = declare(fn);
+    return { out: printExpr(fn, e), index };
+  } finally {
+    fn.pop();
+  }
+}
+
+export function printExpr(fn: Fn, e: Expr): Out {
+  switch (e.k) {
+    case 'lit': return { text: fmt(e.v), mag: Math.abs(e.v) };
+    case 'var': {
+      const v: Scalar | undefined = fn.pickScalar(e.r);
+      return v ? { text: v.name, mag: v.mag } : { text: '0.5', mag: 0.5 };
+    }
+    case 'read': {
+      const a = fn.pickArray(e.r);
+      if (!a) return { text: '1.25', mag: 1.25 };
+      return { text: `${a.name}[${printIndex(fn, a, e.i)}]`, mag: a.mag };
+    }
+    case 'len': {
+      const a = fn.pickArray(e.r);
+      return a ? { text: `${a.name}.length`, mag: a.len ?? LIMIT } : { text: '2', mag: 2 };
+    }
+    case 'ival': {
+      const i = printInt(fn, e.i);
+      return { text: `(${i.text})`, mag: i.max ?? 2 * LIMIT };
+    }
+    case 'const': return { text: `Math.${e.name}`, mag: Math[e.name] };
+    case 'neg': {
+      const a = printExpr(fn, e.a);
+      return { text: `-${paren(a)}`, mag: a.mag };
+    }
+    case 'bin': return printBin(fn, e);
+    case 'pow': return printPow(fn, e);
+    case 'un': return printUnary(fn, e);
+    case 'bi': return printBinaryPrim(fn, e);
+    case 'mod': {
+      const a = squash(printExpr(fn, e.a), LIMIT);
+      const m = ['1.7', '0.9', '2.3', `(1 + 0.5 * Math.cos(${a.text}))`][e.form];
+      return { text: `${paren(a)} % ${m}`, mag: 2.3 };
+    }
+    case 'tern': {
+      const c = printCond(fn, e.c);
+      const a = printExpr(fn, e.a), b = printExpr(fn, e.b);
+      return { text: `(${c} ? ${a.text} : ${b.text})`, mag: Math.max(a.mag, b.mag) };
+    }
+    case 'call': return printCall(fn, e);
+  }
+}
+
+function printBin(fn: Fn, e: Extract<Expr, { k: 'bin' }>): Out {
+  const a = printExpr(fn, e.a);
+  const b = printExpr(fn, e.b);
+  const pa = paren(a), pb = paren(b);
+  switch (e.op) {
+    case '+': return { text: `${pa} + ${pb}`, mag: a.mag + b.mag };
+    case '-': return { text: `${pa} - ${pb}`, mag: a.mag + b.mag };
+    case '*': {
+      const sa = squash(a, LIMIT, e.form), sb = squash(b, LIMIT, e.form + 1);
+      return { text: `${paren(sa)} * ${paren(sb)}`, mag: sa.mag * sb.mag };
+    }
+    case '/': {
+      const sb = squash(b, LIMIT);
+      switch (e.form) {
+        case 0: return { text: `${pa} / (1.5 + ${paren(sb)} * ${paren(sb)})`, mag: a.mag / 1.5 };
+        case 1: return { text: `${pa} / (2 + Math.cos(${b.text}))`, mag: a.mag };
+        case 2: return { text: `${pa} / 2.5`, mag: a.mag / 2.5 };
+        default: return { text: `${pa} / (1 + ${paren(sb)} * ${paren(sb)})`, mag: a.mag };
+      }
+    }
+  }
+}
+
+function printPow(fn: Fn, e: Extract<Expr, { k: 'pow' }>): Out {
+  const a = squash(printExpr(fn, e.a), 2.5, e.form);
+  const b = squash(printExpr(fn, e.b), 1, e.form + 1);
+  const pa = paren(a), pb = paren(b);
+  switch (e.form) {
+    case 0: return { text: `${pa} ** 2`, mag: a.mag ** 2 };
+    case 1: return { text: `${pa} ** 3`, mag: a.mag ** 3 };
+    case 2: return { text: `(1.5 + ${pa} * ${pa}) ** ${pb}`, mag: (1.5 + a.mag ** 2) ** b.mag };
+    default: return { text: `Math.pow(2 + Math.sin(${a.text}), ${pb} * 2)`, mag: 9 };
+  }
+}
+
+function printUnary(fn: Fn, e: Extract<Expr, { k: 'un' }>): Out {
+  const raw = printExpr(fn, e.a);
+  const a = squash(raw, 8, e.form);
+  const t = a.text, p = paren(a);
+  const two = e.form % 2;
+  const m = (text: string, mag: number): Out => ({ text, mag });
+  switch (e.f) {
+    case 'sin': case 'cos': return m(`Math.${e.f}(${t})`, 1);
+    case 'tanh': return m(`Math.tanh(${t})`, 1);
+    case 'atan': return m(`Math.atan(${t})`, Math.PI / 2);
+    case 'asinh': return m(`Math.asinh(${t})`, Math.asinh(a.mag));
+    case 'exp': case 'expm1': case 'sinh': case 'cosh': {
+      const s = squash(a, 3, e.form);
+      return m(`Math.${e.f}(${s.text})`, Math.exp(s.mag) + 1);
+    }
+    case 'log': case 'log2': case 'log10':
+      return two ? m(`Math.${e.f}(2 + Math.sin(${t}))`, 2) : m(`Math.${e.f}(1.5 + ${p} * ${p})`, Math.log(1.5 + a.mag ** 2) + 1);
+    case 'log1p': return two ? m(`Math.log1p(0.5 * Math.tanh(${t}))`, 1) : m(`Math.log1p(${p} * ${p})`, Math.log1p(a.mag ** 2));
+    case 'sqrt': return two ? m(`Math.sqrt(2 + Math.cos(${t}))`, 2) : m(`Math.sqrt(1 + ${p} * ${p})`, Math.sqrt(1 + a.mag ** 2));
+    case 'cbrt': return two ? m(`Math.cbrt(2 + Math.sin(${t}))`, 2) : m(`Math.cbrt(1 + ${p} * ${p})`, Math.cbrt(1 + a.mag ** 2));
+    case 'tan': return two ? m(`Math.tan(0.5 * Math.sin(${t}))`, 1) : m(`Math.tan(Math.tanh(${t}))`, 2);
+    case 'asin': case 'acos': case 'atanh':
+      return m(two ? `Math.${e.f}(0.8 * Math.sin(${t}))` : `Math.${e.f}(0.9 * Math.tanh(${t}))`, Math.PI);
+    case 'acosh': return two ? m(`Math.acosh(2 + Math.sin(${t}))`, 2) : m(`Math.acosh(1.5 + ${p} * ${p})`, Math.acosh(1.5 + a.mag ** 2));
+    case 'abs': return two ? m(`Math.abs(${p} - 0.3)`, a.mag + 0.3) : m(`Math.abs(${t})`, a.mag);
+    case 'sign': return m(`Math.sign(${t})`, 1);
+    case 'floor': case 'ceil': case 'round': case 'trunc': return m(`Math.${e.f}(${t})`, a.mag + 1);
+  }
+}
+
+function printBinaryPrim(fn: Fn, e: Extract<Expr, { k: 'bi' }>): Out {
+  const a = squash(printExpr(fn, e.a), LIMIT, e.form);
+  const b = squash(printExpr(fn, e.b), LIMIT, e.form + 1);
+  const c = e.c ? squash(printExpr(fn, e.c), LIMIT) : undefined;
+  const pa = paren(a), pb = paren(b);
+  switch (e.f) {
+    case 'atan2':
+      return { text: [`Math.atan2(${a.text}, 2 + Math.sin(${b.text}))`, `Math.atan2(1.5 + ${pa} * ${pa}, ${b.text})`, `Math.atan2(${a.text}, 1 + ${pb} * ${pb})`][e.form % 3], mag: Math.PI };
+    case 'hypot':
+      return c ? { text: `Math.hypot(${a.text}, ${b.text}, ${c.text}, 0.5)`, mag: a.mag + b.mag + c.mag + 0.5 }
+        : { text: `Math.hypot(${a.text}, 1 + ${pb} * ${pb})`, mag: a.mag + 1 + b.mag ** 2 };
+    case 'max': case 'min': {
+      const args = [a.text, b.text, ...(c ? [c.text] : [])];
+      return { text: `Math.${e.f}(${args.join(', ')})`, mag: Math.max(a.mag, b.mag, c?.mag ?? 0) };
+    }
+    case 'pow': {
+      const s = squash(b, 2, e.form);
+      return e.form % 2
+        ? { text: `Math.pow(1.5 + ${pa} * ${pa}, Math.sin(${b.text}))`, mag: 1.5 + a.mag ** 2 }
+        : { text: `Math.pow(2 + Math.cos(${a.text}), ${s.text})`, mag: 3 ** s.mag };
+    }
+  }
+}
+
+function printCall(fn: Fn, e: Extract<Expr, { k: 'call' }>): Out {
+  const fallback = () => (e.args[0] ? printExpr(fn, e.args[0]) : { text: '0.75', mag: 0.75 });
+  if (fn.helpers.length === 0) return fallback();
+  const hi = e.h % fn.helpers.length;
+  const h = fn.helpers[hi];
+  const args: string[] = [];
+  for (let k = 0; k < h.scalars; k++) {
+    args.push(k < e.args.length ? squash(printExpr(fn, e.args[k]), LIMIT).text : (fn.pickScalar(k)?.name ?? '0.5'));
+  }
+  if (h.array) {
+    const a = fn.pickArray(e.arr);
+    if (!a) return fallback();
+    args.push(a.name);
+  }
+  return { text: `h${hi}(${args.join(', ')})`, mag: LIMIT };
+}
+
+// ---- integers, indices, conditions ------------------------------------------
+
+/** An integer's text, its largest value when known, and the loop whose index it is. */
+interface IntOut { text: string; max?: number; loopOf?: { name: string; bound?: number; array?: string } }
+
+function printInt(fn: Fn, i: IntE): IntOut {
+  switch (i.k) {
+    case 'lit': return { text: String(i.v), max: i.v };
+    case 'idx': {
+      const ix = fn.pickIndex(i.r);
+      if (!ix) return { text: '0', max: 0 };
+      return { text: ix.name, max: ix.bound === undefined ? undefined : ix.bound - 1, loopOf: ix };
+    }
+    case 'n': return fn.n !== undefined ? { text: fn.intParam!, max: fn.n } : { text: '1', max: 1 };
+    case 'add': {
+      const a = printInt(fn, i.a);
+      return { text: `${a.text} + ${i.c}`, max: a.max === undefined ? undefined : a.max + i.c };
+    }
+    case 'mul': {
+      const a = printInt(fn, i.a);
+      return { text: `${/^\w+$/.test(a.text) ? a.text : `(${a.text})`} * ${i.c}`, max: a.max === undefined ? undefined : a.max * i.c };
+    }
+    case 'trunc': {
+      const e = squash(printExpr(fn, i.e), 3);
+      // Its bound is only an estimate, so it is never trusted as an index bound (max unknown).
+      return { text: `((2 * Math.abs(${e.text})) | 0)` };
+    }
+  }
+}
+
+/** An index into `a` that is in range: bare when provably so, else reduced modulo the length. */
+function printIndex(fn: Fn, a: { name: string; len?: number }, i: IntE): string {
+  const p = printInt(fn, i);
+  // A loop index bounded by this array's own length, or any index whose largest value is below the length.
+  if (p.loopOf && p.loopOf.array === a.name) return p.text;
+  if (p.max !== undefined && a.len !== undefined && p.max < a.len) return p.text;
+  const len = a.len !== undefined ? String(a.len) : `${a.name}.length`;
+  return `(${p.text}) % ${len}`;
+}
+
+export function printCond(fn: Fn, c: Cond): string {
+  switch (c.k) {
+    case 'cmp': return `${paren(printExpr(fn, c.a))} ${c.op} ${paren(printExpr(fn, c.b))}`;
+    case 'icmp': return `${printInt(fn, c.a).text} ${c.op} ${printInt(fn, c.b).text}`;
+    case 'parity': return `(${printInt(fn, c.a).text}) % 2 === 0`;
+    case 'not': return `!(${printCond(fn, c.a)})`;
+    case 'and': return `(${printCond(fn, c.a)}) && (${printCond(fn, c.b)})`;
+    case 'or': return `(${printCond(fn, c.a)}) || (${printCond(fn, c.b)})`;
+  }
+}
