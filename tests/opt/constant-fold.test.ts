@@ -1,6 +1,8 @@
 // constant-fold alone: literal ⊕ literal, IEEE-exact identities only, branches on literals.
 import { test } from 'uvu';
-import { checkPass } from './support.js';
+import { checkPass, validating } from './support.js';
+
+validating(test);
 
 const cases: Record<string, Function | string> = {
   literals: function literals(a: number) {

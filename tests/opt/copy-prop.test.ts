@@ -1,6 +1,8 @@
 // copy-prop alone: copies and literals reach their uses while neither side changes.
 import { test } from 'uvu';
-import { checkPass } from './support.js';
+import { checkPass, validating } from './support.js';
+
+validating(test);
 
 const cases: Record<string, Function | string> = {
   chain: function chain(a: number) { const b = a; const c = b; return c * c; },

@@ -1,6 +1,8 @@
 // cse alone: pure operations computed twice are computed once, while their inputs are unchanged.
 import { test } from 'uvu';
-import { checkPass } from './support.js';
+import { checkPass, validating } from './support.js';
+
+validating(test);
 
 const cases: Record<string, Function | string> = {
   repeated: function repeated(a: number, b: number) { return Math.exp(a * b) * Math.exp(a * b) + b * a - (a - b) * (a - b); },

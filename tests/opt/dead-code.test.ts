@@ -1,6 +1,8 @@
 // dead-code alone: what cannot reach a result goes, through branches and loops.
 import { test } from 'uvu';
-import { checkPass } from './support.js';
+import { checkPass, validating } from './support.js';
+
+validating(test);
 
 const cases: Record<string, Function | string> = {
   dead_values: function dead_values(a: number, b: number) {

@@ -7,7 +7,9 @@ import { reverseModule } from '../../compiler/ad/reverse.js';
 import { optimizeModule } from '../../compiler/opt/pipeline.js';
 import { forEachStmt } from '../../compiler/ir/walk.js';
 import { corpus, lowerCase } from './corpus.js';
-import { assertSameResults, beforeAfter, golden } from './support.js';
+import { assertSameResults, beforeAfter, golden, validating } from './support.js';
+
+validating(test);
 
 const samples = ['scalar_expr', 'branch', 'ternary', 'dot', 'power_loop', 'max_loop', 'calls', 'local_array'];
 

@@ -1,6 +1,8 @@
 // licm alone: invariant operations move in front of their loop; what could read an old value stays.
 import { test } from 'uvu';
-import { checkPass } from './support.js';
+import { checkPass, validating } from './support.js';
+
+validating(test);
 
 const cases: Record<string, Function | string> = {
   spring: function spring(k: number, c: number) {

@@ -5,6 +5,9 @@ import { printFunction } from '../../compiler/ir/print.js';
 import { reverseModule } from '../../compiler/ad/reverse.js';
 import { corpus, lowerCase } from './corpus.js';
 import { parseIr } from './parse-ir.js';
+import { validating } from './support.js';
+
+validating(test);
 
 test('parseIr reads back printed corpus functions and their gradients', () => {
   for (const c of corpus) {

@@ -5,13 +5,15 @@ import { test } from 'uvu';
 import type { IrModule } from '../../compiler/ir/nodes.js';
 import { optimizeModule, passes } from '../../compiler/opt/pipeline.js';
 import { corpus, lowerCase } from './corpus.js';
-import { assertSameResults } from './support.js';
+import { assertSameResults, validating } from './support.js';
 import { runPass } from '../../compiler/opt/pipeline.js';
 import { reverseModule } from '../../compiler/ad/reverse.js';
 import { derive } from '../../compiler/index.js';
 import { corpus as shared } from '../corpus/functions.js';
 import { Rng } from '../support/rng.js';
 import type { Value } from '../support/interp.js';
+
+validating(test);
 
 for (const c of corpus) {
   test(`optimize keeps the results of ${c.name}`, () => {

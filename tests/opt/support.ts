@@ -12,7 +12,15 @@ import { parseFunctionValue } from '../../compiler/parse/source.js';
 import { runPass } from '../../compiler/opt/pipeline.js';
 import { parseIr } from './parse-ir.js';
 
-process.env.COTANGENT_VALIDATE = '1';
+/**
+ * Validation between passes, for the opt suites only: set while a suite runs
+ * (uvu imports every test file before running any, so a module-level setting
+ * would leak into every other suite of the run).
+ */
+export function validating(suite: { before: (fn: () => void) => void; after: (fn: () => void) => void }): void {
+  suite.before(() => { process.env.COTANGENT_VALIDATE = '1'; });
+  suite.after(() => { delete process.env.COTANGENT_VALIDATE; });
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 

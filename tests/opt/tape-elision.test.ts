@@ -1,8 +1,10 @@
 // tape-elision alone, on tape traffic written by hand in the shapes reverse mode produces.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkPass } from './support.js';
+import { checkPass, validating } from './support.js';
 import { forEachStmt } from '../../compiler/ir/walk.js';
+
+validating(test);
 
 const cases: Record<string, string> = {
   // Nothing reads t: push #0 and its pop go.

@@ -103,7 +103,9 @@ class Emitter {
           if (!first.has(n)) first.set(n, { ...here, stmt: s });
           (occurrences.get(n) ?? occurrences.set(n, []).get(n)!).push(here);
         }
-        for (const n of stmtReads(s)) (occurrences.get(n) ?? occurrences.set(n, []).get(n)!).push(here);
+        // A while's condition is read where the emitted loop reads it: at the end of its test block.
+        const readAt = s.kind === 'while' ? { block: s.test, index: s.test.length } : here;
+        for (const n of stmtReads(s)) (occurrences.get(n) ?? occurrences.set(n, []).get(n)!).push(readAt);
         for (const c of childBlocks(s)) walk(c, here);
       });
     };

@@ -1,11 +1,8 @@
 function jvp_newton(a, ta) {
-  let both;
   let y = a;
   let ty = ta;
   let it = 0;
-  while (true) {
-    both = Math.abs(y * y - a) > 1e-12 && it < 50;
-    if (!both) break;
+  while (Math.abs(y * y - a) > 1e-12 && it < 50) {
     const quot = a / y;
     const t_sum9 = ty + (1 / y * ta + -quot / y * ty);
     y = 0.5 * (y + quot);

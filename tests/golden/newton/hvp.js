@@ -1,13 +1,10 @@
 function hvp_newton(a, ta) {
-  let both;
   // primal
   let y = a;
   let ty = ta;
   let it = 0;
   let iters = 0;
-  while (true) {
-    both = Math.abs(y * y - a) > 1e-12 && it < 50;
-    if (!both) break;
+  while (Math.abs(y * y - a) > 1e-12 && it < 50) {
     const quot = a / y;
     const t_sum7 = 1 / y * ta + -quot / y * ty;
     tape.push(y);

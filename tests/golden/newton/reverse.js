@@ -1,12 +1,9 @@
 function dnewton_da(a) {
-  let both;
   // primal
   let y = a;
   let it = 0;
   let iters = 0;
-  while (true) {
-    both = Math.abs(y * y - a) > 1e-12 && it < 50;
-    if (!both) break;
+  while (Math.abs(y * y - a) > 1e-12 && it < 50) {
     const quot = a / y;
     tape.push(y);
     y = 0.5 * (y + quot);

@@ -1,12 +1,10 @@
 function dnewton_da(a) {
-  let both, quot, sum;
+  let quot, sum;
   // primal
   let y = a;
   let it = 0;
   let iters = 0;
-  while (true) {
-    both = Math.abs(y * y - a) > 1e-12 && it < 50;
-    if (!both) break;
+  while (Math.abs(y * y - a) > 1e-12 && it < 50) {
     quot = a / y;
     sum = y + quot;
     tape.push(y);
