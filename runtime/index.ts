@@ -299,7 +299,23 @@ export interface Compiled {
  * helpers need) or anything made by grad, jvp or hvp (which keeps its
  * options). Loads the AssemblyScript compiler on first use.
  */
-export async function compile(g: Differentiable | Derivative, opts: CompileOptions = {}): Promise<Compiled> {
+export function compile(g: Differentiable | Derivative, opts: CompileOptions = {}): Promise<Compiled> {
+  // The same function compiled twice with the same options is the same compiled function.
+  const key = `${opts.simd !== false}|${Object.entries(opts.scope ?? {}).map(([k, v]) => `${k}:${idOf(v)}`).join(',')}`;
+  let byKey = compiled.get(g as object);
+  if (!byKey) { byKey = new Map(); compiled.set(g as object, byKey); }
+  let result = byKey.get(key);
+  if (!result) {
+    result = compileUncached(g, opts);
+    byKey.set(key, result);
+    result.catch(() => byKey!.delete(key));
+  }
+  return result;
+}
+
+const compiled = new WeakMap<object, Map<string, Promise<Compiled>>>();
+
+async function compileUncached(g: Differentiable | Derivative, opts: CompileOptions): Promise<Compiled> {
   const handle = typeof g === 'function' ? (g as unknown as { [IR]?: Handle })[IR] : undefined;
   let h: Handle;
   if (handle) h = handle;
@@ -313,11 +329,15 @@ export async function compile(g: Differentiable | Derivative, opts: CompileOptio
   const entry = h.module.functions.find((fn) => fn.name === h.module.entry)!;
   const single = entry.results.length === 1;
   const check = makeChecker(h.name, h.params, h.like);
-  const call = (...userArgs: unknown[]) => {
-    const args = h.reorder ? h.reorder(userArgs) : userArgs;
-    const results = mod.call(check(args));
-    return h.shape(single ? results[0] : results);
-  };
+  // Numbers only: the instance's direct entry (no marshalling of arrays).
+  const scalarOnly = h.params.every((p) => p.type !== 'f64[]') && !h.reorder;
+  const call = scalarOnly
+    ? (...args: unknown[]) => h.shape(mod.invoke.apply(undefined, check(args)))
+    : (...userArgs: unknown[]) => {
+      const args = h.reorder ? h.reorder(userArgs) : userArgs;
+      const results = mod.call(check(args));
+      return h.shape(single ? results[0] : results);
+    };
   Object.defineProperties(call, {
     length: { value: h.params.length },
     name: { value: h.module.entry },
