@@ -24,7 +24,8 @@ export interface ForwardOptions {
 
 export function forwardModule(mod: IrModule, opts: ForwardOptions): IrModule {
   const byName = new Map(mod.functions.map((f) => [f.name, f]));
-  const namer = new Namer(mod.functions.map((f) => f.name));
+  // Generated function names avoid every name in the module: a local `vjp_h` would shadow the function.
+  const namer = new Namer(mod.functions.flatMap((f) => [f.name, ...f.vars.keys()]));
   const out: IrFunction[] = [];
   const jvps = new Map<string, string>();
   const jvpOf = (callee: string, active: boolean[]): string => {
@@ -65,9 +66,23 @@ class Forward {
       const bad = fn.params.find((p, i) => this.activeParams[i] && p.type !== 'f64' && p.type !== 'f64[]')!;
       throw new CompileError('CT1203', { name: bad.name, type: bad.type === 'i32' ? 'integer' : bad.type });
     }
-    this.active = activity(fn, new Set(seeds));
+    this.active = activity(fn, new Set(seeds), this.functions);
     const tanParams = seeds.map((p) => ({ name: this.tangent(p), type: this.vars.get(p)! }));
-    const body = this.block(fn.body);
+    // A parameter outside wrt that later takes an active value starts with a zero tangent.
+    const init: Stmt[] = [];
+    for (const p of fn.params) {
+      if (!this.active.has(p.name) || seeds.includes(p.name)) continue;
+      const tp = this.tangent(p.name);
+      if (p.type === 'f64') {
+        init.push({ kind: 'assign', target: tp, expr: { kind: 'atom', value: f64(0) } });
+        this.zeroT.add(p.name);
+      } else if (p.type === 'f64[]') {
+        const n = this.temp(`${p.name}_len`, 'i32');
+        init.push({ kind: 'assign', target: n, expr: { kind: 'length', array: p.name } });
+        init.push({ kind: 'assign', target: tp, expr: { kind: 'alloc', length: v(n) } });
+      }
+    }
+    const body = [...init, ...this.block(fn.body)];
     const results: Type[] = [];
     if (this.keepPrimal) results.push(...fn.results);
     results.push(...fn.results.filter((r) => r === 'f64' || r === 'f64[]'));

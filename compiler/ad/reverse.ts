@@ -37,7 +37,8 @@ export interface ReverseOptions {
 /** Builds the gradient module: the entry's gradient function plus a VJP for every helper it reaches. */
 export function reverseModule(mod: IrModule, opts: ReverseOptions): IrModule {
   const byName = new Map(mod.functions.map((f) => [f.name, f]));
-  const namer = new Namer(mod.functions.map((f) => f.name));
+  // Generated function names avoid every name in the module: a local `vjp_h` would shadow the function.
+  const namer = new Namer(mod.functions.flatMap((f) => [f.name, ...f.vars.keys()]));
   const out: IrFunction[] = [];
   const vjps = new Map<string, string>();
   /** The VJP of `callee` for a pattern of active parameters; generated once each. */
@@ -108,7 +109,7 @@ class Reverser {
   run(): IrFunction {
     const fn = this.fn;
     const seeds = fn.params.filter((_, i) => this.activeParams[i]).map((p) => p.name);
-    this.active = activity(fn, new Set(seeds));
+    this.active = activity(fn, new Set(seeds), this.functions);
     this.plan = planSaves(fn, this.namer, this.vars);
     const body = fn.body;
     const ret = body[body.length - 1];

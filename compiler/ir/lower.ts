@@ -36,6 +36,9 @@ export class ArrayHint {
   constructor(readonly fn: ParsedFunction, readonly param: string, readonly error: CompileError) {}
 }
 
+/** Free names of generated code: a user variable by one of these names is renamed. */
+const RUNTIME_NAMES = new Set(['tape', 'np']);
+
 /** Kinds of values while lowering; numbers are split into f64/i32 later by inferTypes. */
 type Kind = 'num' | 'bool' | 'array';
 
@@ -109,7 +112,8 @@ export class Lowerer {
     const top = this.scopes[this.scopes.length - 1];
     if (top.has(name)) this.fail('CT1101', { construct: `redeclaring \`${name}\``, remedy: 'use another name' }, node);
     // A name that shadows an outer one gets a fresh IR name.
-    const shadows = this.scopes.some((s) => s.has(name)) || this.vars.has(name);
+    // Also renamed: names the generated code itself refers to (the runtime's `tape` and `np`).
+    const shadows = this.scopes.some((s) => s.has(name)) || this.vars.has(name) || RUNTIME_NAMES.has(name);
     const irName = shadows ? this.namer.fresh(name) : name;
     this.namer.claim(irName);
     this.declared.add(irName);
