@@ -76,6 +76,38 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
   };
 
   const loadedByRecompute = new Set<string>();
+  /** Arrays a recomputed loop fills again before the adjoint reads them. */
+  const refilled = new Set<string>();
+  /** Every load of each array in the function, to check a refilled array is read only where the refill reaches. */
+  const loadsOf = (a: string, root: Stmt[]) => { let k = 0; forEachStmt(root, (x) => { if (x.kind === 'assign' && x.expr.kind === 'load' && x.expr.array === a) k++; }); return k; };
+  const storesOf = (a: string, root: Stmt[]) => { let k = 0; forEachStmt(root, (x) => { if (x.kind === 'store' && x.array === a) k++; }); return k; };
+  /**
+   * A counted loop `for j … { t = pure…; a[j'] = pure… }` at the top of block b that is the only
+   * writer of array a, whose bounds and operands b does not change, and after which (in b) come
+   * all reads of a: re-running it restores a. Returns a, or undefined.
+   */
+  const refillLoop = (loop: Extract<Stmt, { kind: 'for' }>, b: Stmt[], assignedHere: Set<string>, storedHere: Set<string>): string | undefined => {
+    let array: string | undefined;
+    const own = new Set<string>([loop.index]);
+    for (const x of loop.body) {
+      if (x.kind === 'assign' && isPure(x.expr) && vars.get(x.target) !== 'f64[]') { own.add(x.target); continue; }
+      if (x.kind === 'store' && !x.accumulate && (array === undefined || array === x.array)) { array = x.array; continue; }
+      return undefined;
+    }
+    if (!array || vars.get(array) !== 'f64[]') return undefined;
+    for (const a of [loop.start, loop.end]) if (a.kind === 'var' && assignedHere.has(a.name)) return undefined;
+    let ok = true;
+    forEachStmt(loop.body, (x) => {
+      for (const n of stmtReads(x)) {
+        if (own.has(n) || n === array) continue;
+        if (vars.get(n) === 'f64[]' ? storedHere.has(n) : assignedHere.has(n)) ok = false;
+      }
+    });
+    const at = b.indexOf(loop);
+    const after = b.slice(at + 1);
+    if (!ok || storesOf(array, fn.body) !== storesOf(array, loop.body) || loadsOf(array, fn.body) !== loadsOf(array, after)) return undefined;
+    return array;
+  };
   const recomputedLoads = new Set<Stmt>();
   /** Arrays made in a block and used only there: the block they belong to. */
   const arrayHome = new Map<string, Stmt[]>();
@@ -121,6 +153,13 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
       } else if (s.kind === 'store') {
         stores.push({ s });
       } else if (s.kind === 'for' || s.kind === 'while') {
+        const filled = s.kind === 'for' && inLoop ? refillLoop(s, b, assignedHere, storedHere) : undefined;
+        if (filled) {
+          // The loop fills an array afresh in every iteration of this block: re-running it at the
+          // start of the block's adjoint restores the array, so its elements need no tape.
+          entries.push({ name: '', how: 'recompute', slot: -1, stmt: s });
+          refilled.add(filled);
+        }
         for (const n of assignedInBlock([s])) assigned.add(n);
         if (s.kind === 'while') {
           const name = namer.fresh('iters');
@@ -160,7 +199,7 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
     return lastStore < firstLoad;
   };
   for (const { s } of stores) {
-    if (!loadedByRecompute.has(s.array) || storesBeforeLoads(s.array)) continue;
+    if (!loadedByRecompute.has(s.array) || storesBeforeLoads(s.array) || refilled.has(s.array)) continue;
     const copy = namer.fresh(`${s.array}_old`);
     vars.set(copy, 'f64');
     plan.saves.set(s, { how: 'push-element', name: s.array, slot: slot++, copy });

@@ -253,6 +253,19 @@ function rowsXent(x: Float64Array, labels: Float64Array, batch: number, nOut: nu
   return loss / batch;
 }
 
+/** A scratch array filled afresh in every iteration (GMM's `xc`): re-filled in the adjoint, not taped. */
+function scratch(x: Float64Array, m: Float64Array, n: number, d: number) {
+  const xc = new Float64Array(d);
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) xc[j] = x[i * d + j] - m[j];
+    let q = 0;
+    for (let j = 0; j < d; j++) q += xc[j] * xc[j] * (j + 1);
+    s += Math.log(1 + q);
+  }
+  return s;
+}
+
 export const corpus: Case[] = [
   { name: 'poly', f: poly, args: (r) => [r.uniform(-2, 2), r.uniform(-2, 2)], wrt: [0, 1] },
   { name: 'trig', f: trig, args: (r) => [r.uniform(-1.5, 1.5), r.uniform(0.5, 2)], wrt: [0, 1] },
@@ -279,5 +292,6 @@ export const corpus: Case[] = [
   { name: 'gather', f: gather, args: (r) => [r.array(5), Float64Array.from({ length: 7 }, () => r.int(0, 4)), 5] },
   { name: 'realBounds', f: realBounds, args: (r) => [r.array(5), 3.5, r.uniform(-1, 1)], wrt: [0, 2] },
   { name: 'rowsXent', f: rowsXent, scope: { np }, args: (r) => [r.array(12, -2, 2), Float64Array.from([1, 0, 2, 1]), 4, 3], noWasm: 'np operations are JS-only for now' },
+  { name: 'scratch', f: scratch, args: (r) => [r.array(12), r.array(3), 4, 3], wrt: [0, 1] },
   { name: 'usesArrayResult', f: usesArrayResult, scope: { scaled }, args: (r) => [r.array(5), r.uniform(-1, 1)], wrt: [0, 1] },
 ];
