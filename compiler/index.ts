@@ -44,7 +44,7 @@ export function derive(input: DeriveInput, opts: DeriveOptions): Derived {
     mod = lowerProgram(parsed, opts).module;
     stages.set('lower', mod);
   }
-  const program = { module: mod };
+  const entryName = mod.entry;
   if (opts.mode === 'grad' || opts.mode === 'hvp') {
     mod = reverseModule(mod, { wrt: opts.wrt, preserveResult: opts.preserveResult });
     stages.set('reverse', mod);
@@ -55,7 +55,6 @@ export function derive(input: DeriveInput, opts: DeriveOptions): Derived {
   }
   if (opts.mode === 'hvp') {
     // Forward over reverse: the tangent of the gradient along v is H·v.
-    const entryName = program.module.entry;
     mod = forwardModule(mod, { wrt: opts.wrt, preserveResult: opts.preserveResult, name: `hvp_${entryName}` });
     stages.set('forward', mod);
   }

@@ -140,7 +140,7 @@ function instantiate(d: Derived): { entry: Function; tape: Tape } {
  * entry takes them in parameter order); `like` says which primal argument a
  * tangent must match in length.
  */
-function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unknown, opts: Options,
+function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unknown,
   reorder?: (args: unknown[]) => unknown[], tangentsOf?: number[]): Derivative {
   const { entry, tape } = instantiate(d);
   const entryFn = d.module.functions.find((fn) => fn.name === d.module.entry)!;
@@ -171,7 +171,6 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
     name: { value: d.module.entry },
     [IR]: { value: handle },
   });
-  void opts;
   return call as unknown as Derivative;
 }
 
@@ -223,7 +222,7 @@ export function grad<F extends (...args: any[]) => number>(f: F | SourceFunction
       const grads = several ? r.slice(0, wrt.length) : r[0];
       return opts.preserveResult ? [grads, r[r.length - 1]] : grads;
     };
-    return makeDerivative(d, `grad(${f.name || 'f'})`, shape, opts);
+    return makeDerivative(d, `grad(${f.name || 'f'})`, shape);
   }) as Derivative<F>;
 }
 
@@ -251,7 +250,7 @@ export function jvp<F extends (...args: any[]) => number | Float64Array>(f: F | 
     const d = derive(input(f), { mode: 'jvp', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
     const shape = (raw: unknown) => (opts.preserveResult ? [(raw as unknown[])[1], (raw as unknown[])[0]] : raw);
     const sorted = [...wrt].sort((a, b) => a - b);
-    return makeDerivative(d, `jvp(${f.name || 'f'})`, shape, opts, tangentOrder(f.length, wrt), sorted);
+    return makeDerivative(d, `jvp(${f.name || 'f'})`, shape, tangentOrder(f.length, wrt), sorted);
   }) as Derivative<F>;
 }
 
@@ -266,7 +265,7 @@ export function hvp<F extends (...args: any[]) => number>(f: F | SourceFunction,
   return cached(f, keyOf('hvp', opts, wrt), () => {
     const d = derive(input(f), { mode: 'hvp', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
     const shape = (raw: unknown) => (opts.preserveResult ? [(raw as unknown[])[2], (raw as unknown[])[1]] : raw);
-    return makeDerivative(d, `hvp(${f.name || 'f'})`, shape, opts, undefined, wrt);
+    return makeDerivative(d, `hvp(${f.name || 'f'})`, shape, undefined, wrt);
   }) as Derivative<F>;
 }
 

@@ -90,10 +90,8 @@ class Reverser {
    * symbolic zero: never read, and its next contribution assigns instead of adding.
    */
   private nonzero = new Set<string>();
-  private slot = 0;
   private plan!: Plan;
   private active!: Set<string>;
-  private loopDepth = 0;
   /** In a VJP returning an array: that array, whose adjoint is the seed parameter. */
   private seededArray: string | undefined;
 
@@ -585,9 +583,7 @@ class Reverser {
     const inv = new Set([...this.nonzero, ...mustBeReal]);
     for (const x of locals) { const d = this.adj.get(x); if (d) inv.delete(d); }
     this.nonzero = new Set(inv);
-    this.loopDepth++;
     const b = this.adjointBlock(body);
-    this.loopDepth--;
     this.reconcile(inv, b);
     return b;
   }

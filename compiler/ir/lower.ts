@@ -486,7 +486,7 @@ export class Lowerer {
     for (const [a, side] of [[left, node.left], [right, node.right]] as const) {
       if (this.kindOf(a) === 'bool' && !['==', '!='].includes(op)) this.unsupported(side, 'arithmetic or ordering on a boolean');
     }
-    return this.binary(op, left, right, hint ?? binaryHint(op, left, right), node);
+    return this.binary(op, left, right, hint ?? binaryHint(op), node);
   }
 
   private logical(node: t.LogicalExpression, ctx: Ctx, hint?: string): Atom {
@@ -673,12 +673,9 @@ export class Lowerer {
   }
 }
 
-function binaryHint(op: BinaryOp, a: Atom, b: Atom): string {
-  const n = (x: Atom) => (x.kind === 'var' ? x.name : '');
+function binaryHint(op: BinaryOp): string {
   const words: Partial<Record<BinaryOp, string>> = { '+': 'sum', '-': 'diff', '*': 'prod', '/': 'quot', '**': 'pow', '%': 'rem' };
-  if (words[op]) return words[op]!;
-  void a; void b; void n;
-  return 'cond';
+  return words[op] ?? 'cond';
 }
 
 function annotationKind(id: t.Identifier): Kind | undefined {

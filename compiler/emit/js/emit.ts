@@ -59,7 +59,7 @@ export function emitFunction(fn: IrFunction): string {
 
 function emitFunctionWithMap(fn: IrFunction): { code: string; map?: RawMap | null } {
   const e = new Emitter(fn);
-  const body = e.block(fn.body, true);
+  const body = e.block(fn.body);
   // A bare `return;` ending the function says nothing.
   const last = body[body.length - 1];
   if (last && t.isReturnStatement(last) && !last.argument && !last.leadingComments?.length) body.pop();
@@ -155,7 +155,7 @@ class Emitter {
     }
   }
 
-  block(stmts: Stmt[], top = false): t.Statement[] {
+  block(stmts: Stmt[]): t.Statement[] {
     const out: t.Statement[] = [];
     for (const s of stmts) {
       // Comments before a statement label it, not the first statement of its body.
@@ -170,7 +170,6 @@ class Emitter {
       }
       out.push(node);
     }
-    void top;
     return out;
   }
 
