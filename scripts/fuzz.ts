@@ -1,16 +1,22 @@
-// npm run fuzz -- --runs N --seed S [--points P] [--full] [--wasm] [--skip]
+// npm run fuzz -- --runs N --seed S [--points P] [--full] [--wasm] [--skip] [--bugs]
 //                 [--smooth] [--no-helpers] [--no-arrays] [--minutes M] [--out DIR] [--no-write]
 //
 // Checks N random programs (tests/fuzz) against every oracle and writes each
 // distinct counterexample, shrunk, as a self-contained uvu test in
 // tests/fuzz/regressions/ (one file each; `--skip` writes them as test.skip,
 // for bugs that are reported but not yet fixed). Prints the counts at the end.
+//
+//   --full    also compare jvp and hvp optimised against unoptimised
+//   --wasm    also compare JS against Wasm (compile), grad and hvp (about 2 s a program)
+//   --bugs    put back the constructs of known bugs (tests/fuzz/print.ts KNOWN_BUGS)
+//   --smooth  no kinks or jumps (abs, floor, max, %, ...)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { campaign } from '../tests/fuzz/campaign.js';
 import { compileApi } from '../tests/fuzz/oracles.js';
 import { regressionTest } from '../tests/fuzz/regression-file.js';
+import { KNOWN_BUGS } from '../tests/fuzz/print.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -32,7 +38,7 @@ const out = resolve(root, text('out', 'tests/fuzz/regressions'));
 const wasm = flag('wasm');
 if (wasm && !compileApi) console.log('note: runtime/index.ts does not export `compile` yet; the wasm oracle is off');
 
-console.log(`fuzz: ${runs} programs, seed ${seed}, ${points} points each${flag('full') ? ', full' : ''}`);
+console.log(`fuzz: ${runs} programs, seed ${seed}, ${points} points each${flag('full') ? ', full' : ''}${wasm ? ', wasm' : ''}${flag('bugs') ? ', with known bugs' : ''}`);
 const started = Date.now();
 let lastReport = 0;
 const result = await campaign({
@@ -41,6 +47,7 @@ const result = await campaign({
   deadline: minutes > 0 ? started + minutes * 60_000 : undefined,
   gen: { nonSmooth: !flag('smooth'), helpers: !flag('no-helpers'), localArrays: !flag('no-arrays') },
   check: { points, full: flag('full'), wasm },
+  avoid: new Set(flag('bugs') ? [] : KNOWN_BUGS),
   onFailure: (f) => {
     console.log(`\nFAIL ${f.signature}\n${f.message.split('\n').slice(0, 3).join('\n')}\n--- shrunk program:\n${f.printed.source}`);
     if (flag('no-write')) return;

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { Program } from './ast.js';
 import { arbitraries, type GenOptions } from './generator.js';
 import { checkProgram, newStats, OracleFailure, type CheckOptions, type Stats } from './oracles.js';
-import { printProgram, type Printed } from './print.js';
+import { KNOWN_BUGS, printProgram, type KnownBug, type Printed } from './print.js';
 
 export interface Failure {
   /** The oracle and the shape of its message, numbers and names blanked: one per bug. */
@@ -32,9 +32,9 @@ export function signatureOf(e: unknown): string {
   return `${oracle}: ${shape}`;
 }
 
-export function property(arb: fc.Arbitrary<Program>, stats: Stats, check: CheckOptions, only?: string) {
+export function property(arb: fc.Arbitrary<Program>, stats: Stats, check: CheckOptions, avoid: ReadonlySet<KnownBug>, only?: string) {
   return fc.asyncProperty(arb, async (p) => {
-    const printed = printProgram(p);
+    const printed = printProgram(p, avoid);
     try {
       await checkProgram(printed, p.seed, stats, check);
     } catch (e) {
@@ -51,6 +51,8 @@ export interface CampaignOptions {
   batch?: number;
   gen?: GenOptions;
   check?: CheckOptions;
+  /** Constructs of known bugs to leave out (default: all of KNOWN_BUGS). */
+  avoid?: ReadonlySet<KnownBug>;
   /** Called on each new failure (after shrinking). */
   onFailure?: (f: Failure) => void;
   /** Called after each batch. */
@@ -66,18 +68,19 @@ export async function campaign(o: CampaignOptions): Promise<{ stats: Stats; fail
   const failures: Failure[] = [];
   const hits = new Map<string, number>();
   const batch = o.batch ?? 200;
+  const avoid = o.avoid ?? new Set(KNOWN_BUGS);
   let done = 0;
   for (let b = 0; done < o.runs; b++) {
     if (o.deadline && Date.now() > o.deadline) break;
     const seed = (o.seed + b * 1000003) | 0;
     const numRuns = Math.min(batch, o.runs - done);
-    const found = await fc.check(property(arb, stats, o.check ?? {}), { seed, numRuns, endOnFailure: true });
+    const found = await fc.check(property(arb, stats, o.check ?? {}, avoid), { seed, numRuns, endOnFailure: true });
     done += found.numRuns;
     if (found.failed && found.counterexample) {
       const signature = signatureOf(found.errorInstance);
       hits.set(signature, (hits.get(signature) ?? 0) + 1);
       if (hits.get(signature) === 1) {
-        const f = await shrink(arb, o.check ?? {}, signature, seed, found.counterexamplePath!, numRuns);
+        const f = await shrink(arb, o.check ?? {}, avoid, signature, seed, found.counterexamplePath!, numRuns);
         if (f) { failures.push(f); o.onFailure?.(f); }
       }
     }
@@ -87,16 +90,17 @@ export async function campaign(o: CampaignOptions): Promise<{ stats: Stats; fail
 }
 
 /** Replays a failing run and shrinks it, counting only failures with the same signature. */
-async function shrink(arb: fc.Arbitrary<Program>, check: CheckOptions, signature: string, seed: number, path: string, numRuns: number): Promise<Failure | undefined> {
+async function shrink(arb: fc.Arbitrary<Program>, check: CheckOptions, avoid: ReadonlySet<KnownBug>, signature: string, seed: number, path: string,
+  numRuns: number): Promise<Failure | undefined> {
   const scratch = newStats();
-  const r = await fc.check(property(arb, scratch, check, signature), { seed, path, numRuns });
+  const r = await fc.check(property(arb, scratch, check, avoid, signature), { seed, path, numRuns });
   if (!r.failed || !r.counterexample) return undefined;
   const [program] = r.counterexample;
   return {
     signature,
     message: (r.errorInstance as Error).message,
     program,
-    printed: printProgram(program),
+    printed: printProgram(program, avoid),
     seed,
     path: r.counterexamplePath!,
   };

@@ -58,16 +58,18 @@ function squash(o: Out, limit: number, form = 0): Out {
 }
 
 /**
- * Constructs that hit a known, reported compiler bug (tests/fuzz/regressions.test.ts).
- * The printer leaves them out unless told otherwise (`npm run fuzz -- --bugs`),
- * so that one bug does not hide the others:
- *   param-assign  assigning a scalar parameter (forward mode: the tangent of a
- *                 non-wrt parameter made active is undefined)
- *   helper-array  helpers taking a Float64Array (a non-wrt array passed to a
- *                 helper gets an adjoint / tangent that is never defined)
+ * Constructs that hit a known, reported compiler bug (tests/fuzz/regressions.test.ts)
+ * are left out of the programs while the bug stands, so that it does not hide
+ * others; `npm run fuzz -- --bugs` puts them back:
+ *   self-minmax    `v = Math.min(v, ...)` / `Math.max` into an existing variable
+ *                  (BUG 7: reverse mode gives a zero gradient through `v`)
+ *   call-reassign  `v = h(...)` into an existing variable (BUG 8: hvp drops the
+ *                  tangent of the adjoint passed to the helper)
+ * Past ones, fixed, kept as switches: param-assign (assigning a scalar
+ * parameter), helper-array (helpers taking a Float64Array).
  */
-export const KNOWN_BUGS = ['param-assign', 'helper-array'] as const;
-export type KnownBug = typeof KNOWN_BUGS[number];
+export type KnownBug = 'self-minmax' | 'call-reassign' | 'param-assign' | 'helper-array';
+export const KNOWN_BUGS: readonly KnownBug[] = ['self-minmax', 'call-reassign'];
 
 export function printProgram(p: Program, avoid: ReadonlySet<KnownBug> = new Set(KNOWN_BUGS)): Printed {
   if (avoid.has('helper-array')) p = { ...p, helpers: p.helpers.map((h) => ({ ...h, array: false })) };
@@ -208,7 +210,10 @@ function printSet(fn: Fn, s: Extract<Stmt, { k: 'set' }>, depth: number): string
   let text: string;
   switch (s.op) {
     case '=': {
-      text = `${v.name} = ${squash(e, LIMIT, s.form).text}`;
+      const rhs = squash(e, LIMIT, s.form).text;
+      // A bare helper call or Math.min/max assigned to an existing variable meets BUG 7 / BUG 8.
+      const bare = atomic(rhs) && ((fn.avoid.has('call-reassign') && /^h\d+\(/.test(rhs)) || (fn.avoid.has('self-minmax') && /^Math\.(min|max)\(/.test(rhs)));
+      text = `${v.name} = ${bare ? `0.5 * ${rhs}` : rhs}`;
       break;
     }
     case '+=': case '-=': {

@@ -14,11 +14,9 @@ interface Frame { scalars: Scalar[]; arrays: ArrayVar[]; indices: IndexVar[] }
  * modes draw from the names cotangent's generated code itself uses (adjoints
  * `dx`, tangents `tx`, temporaries `sum`, `x_i`, counters `iters` ...) and
  * from AssemblyScript keywords and types, to check that generated names never
- * capture or shadow user names.
- *
- * Left out while they are known bugs (tests/fuzz/regressions.test.ts):
- * `tape` (a user variable shadows the runtime tape) and `vjp_<helper>` /
- * `jvp_<helper>` (a user variable shadows the generated helper derivative).
+ * capture or shadow user names: `tape` (the runtime tape's name) and
+ * `vjp_h0` / `jvp_h0` / `jvp_vjp_h0` (the generated derivatives of helper `h0`)
+ * among them.
  */
 const POOLS = {
   plain: {
@@ -26,15 +24,16 @@ const POOLS = {
     local: ['s', 'u', 'v', 'acc', 'p', 'q', 'r', 'z'], array: ['buf', 'tmp', 'w', 'z'], index: ['i', 'j', 'k', 'm'],
   },
   clash: {
-    num: ['a', 'dx', 't', 'da', 'result', 'dresult', 'f64', 'tx'],
-    arr: ['x', 'dx', 'd', 'x_i', 'load', 'tdx'],
+    num: ['a', 'dx', 't', 'da', 'result', 'dresult', 'f64', 'tx', 'tape', 'vjp_h0'],
+    arr: ['x', 'dx', 'd', 'x_i', 'load', 'tdx', 'tape', 'jvp_h1'],
     int: ['n', 'len', 'iters', 'i32'],
     local: ['dx', 'da', 't', 'x_i', 'result', 'iters', 'more', 'dresult', 'sum', 'prod', 'quot', 'diff', 'choice',
       'both', 'either', 'stop', 'nonzero', 'cond', 'int', 'x_len', 'x_saved', 'x_old', 'hooked', 'tx', 'tdx', 'ta',
       'f64', 'i32', 'v128', 'load', 'store', 'unchecked', 'select', 'memory', 'heap', 'sizeof', 'dprod', 'da_h',
-      'neg_a', 'sin_s', 'x_0', 'arr', 'len', 't1', 't2', 'out', 'dout', 'ty', 'pow', 'rem', 'dsum', 'tsum'],
-    array: ['dx', 'tx', 'arr', 'x_saved', 'tmp', 'dz', 'd', 'store', 'f64', 'dbuf', 'x_old'],
-    index: ['i', 'j', 't', 'd', 'k_1', 'dx_i', 'i32', 'iters', 'step'],
+      'neg_a', 'sin_s', 'x_0', 'arr', 'len', 't1', 't2', 'out', 'dout', 'ty', 'pow', 'rem', 'dsum', 'tsum',
+      'tape', 'vjp_h0', 'jvp_h0', 'vjp_h1', 'jvp_vjp_h0', 'np', 'df_da', 'jvp_f', 'hvp_f'],
+    array: ['dx', 'tx', 'arr', 'x_saved', 'tmp', 'dz', 'd', 'store', 'f64', 'dbuf', 'x_old', 'tape', 'jvp_h0'],
+    index: ['i', 'j', 't', 'd', 'k_1', 'dx_i', 'i32', 'iters', 'step', 'tape', 'vjp_h1'],
   },
 };
 
