@@ -114,6 +114,33 @@ test.skip('BUG 8: hvp through `b = h(a)` into an existing variable', () => {
   assert.ok(close(hvp(g)(0.5, 0.9, 1), 3), `hvp gives ${hvp(g)(0.5, 0.9, 1)}`);
 });
 
+// BUG 9: Math.hypot with three or more arguments is differentiated as nested
+// pairs, hypot(hypot(a, b), c), so where the first two arguments are both 0 the
+// inner pair's partials are 0/0 and the gradient (and hvp) is NaN, although the
+// function is smooth there (c ≠ 0). Found by the fuzzer as
+// `Math.hypot(h0(...) ** 2, h0(...) * Math.sin(t), Math.sin(x[0]), 0.5)` with h0 = 0.
+test.skip('BUG 9: Math.hypot(a, b, c) where a = b = 0', () => {
+  const f = fromSource('function f(a, b) {\n  return Math.hypot(a, b, 1);\n}', 'f');
+  assert.equal(grad(f, { wrt: [0, 1] })(0, 0), [0, 0]);
+  assert.ok(close(hvp(f)(0, 0, 1), 1), `hvp gives ${hvp(f)(0, 0, 1)}`);
+  const g = fromSource('function f(a) {\n  return Math.hypot(0 * a, 0, a);\n}', 'f');
+  assert.is(grad(g)(0.7), 1);
+});
+
+// BUG 10: unoptimised reverse mode, `c1 && c2` in a loop where c2 is not cheap
+// (it reads an array, so it is lowered as `t = c1; if (t) { ...; t = c2 }`): the
+// adjoint re-tests `if (t)` with t's value after the branch, so when c1 is true
+// and c2 false it skips the branch's pops; the integer tape goes out of step and
+// the gradient is NaN. The optimised code happens to be right (1.1771...).
+test.skip('BUG 10: unoptimised grad through `c1 && c2` (c2 reads an array) in a loop', () => {
+  const f = fromSource('function f(a, x) {\n  let s = a;\n  for (let i = 0; i < 3; i++) {\n    if (x[0] > 0 && x[1] < 0) s = s * a;\n    s = Math.sin(s * a);\n  }\n  return s;\n}', 'f');
+  const x = arr(1, 1);
+  const want = grad(f)(0.7, x) as number;
+  assert.ok(close(want, 1.1771226928056528));
+  assert.ok(close(grad(f, { optimized: false })(0.7, x) as number, want), `unoptimised: ${grad(f, { optimized: false })(0.7, x)}`);
+  assert.ok(close(hvp(f, { optimized: false })(0.7, x, 1) as number, hvp(f)(0.7, x, 1) as number));
+});
+
 // Fixed (f12b91d), kept as regressions. Forward mode wrote a helper call
 // `v = h(...)` as a new declaration `const [v, tv] = jvp_h(...)`, wherever `v` was
 // declared and whether or not it changed later. Depending on where: a SyntaxError
