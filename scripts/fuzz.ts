@@ -10,6 +10,11 @@
 //   --wasm    also compare JS against Wasm (compile), grad and hvp (about 2 s a program)
 //   --bugs    put back the constructs of known bugs (tests/fuzz/print.ts KNOWN_BUGS)
 //   --smooth  no kinks or jumps (abs, floor, max, %, ...)
+// Node keeps the source map of every evaluated script that has one, keyed by its
+// URL, for good when source maps are enabled (as under tsx): each derivative made
+// would stay in memory (tests/catalogue/bugs.test.ts, BUG C14). A long campaign
+// makes hundreds of thousands, so it runs without them.
+process.setSourceMapsEnabled(false);
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

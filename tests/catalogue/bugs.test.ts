@@ -159,4 +159,23 @@ test.skip('BUG C13: a huge call does not pin its tape memory', () => {
   assert.ok(kept < 50e6, `${(kept / 1e6).toFixed(0)} MB kept after the call`);
 });
 
+// BUG C14: with source maps enabled (node --enable-source-maps, or under tsx), every
+// derivative made stays in memory for good: each gets a unique sourceURL and an
+// inline source map, and Node's cache of generated sources' maps (a Map keyed by
+// URL) keeps the map, the generated source and the user's source (~4 KB each).
+// Making 2,000 gradients of one function grows the heap by ~11 MB (~2 MB with
+// source maps off). A long-running process that makes derivatives leaks.
+test.skip('BUG C14: derivatives are not kept alive by the source-map cache', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
+  const src = 'function f(a, x) {\n  let s = 0;\n  for (let i = 0; i < x.length; i++) s = Math.sin(s) * x[i] + a;\n  return s;\n}';
+  process.setSourceMapsEnabled(true);
+  for (let i = 0; i < 200; i++) grad(fromSource(src, 'f'), { wrt: [0, 1] });
+  const base = heap();
+  for (let i = 0; i < 2000; i++) grad(fromSource(src, 'f'), { wrt: [0, 1] });
+  const grown = heap() - base;
+  assert.ok(grown < 3e6, `${(grown / 1e6).toFixed(1)} MB kept by 2,000 derivatives nobody holds`);
+});
+
 test.run();

@@ -65,11 +65,13 @@ function squash(o: Out, limit: number, form = 0): Out {
  *                  (BUG 7: reverse mode gives a zero gradient through `v`)
  *   call-reassign  `v = h(...)` into an existing variable (BUG 8: hvp drops the
  *                  tangent of the adjoint passed to the helper)
+ *   lazy-logic     `c1 && c2` / `||` whose right side reads an array or calls a
+ *                  function (BUG 10: unoptimised reverse mode, int tape out of step)
  * Past ones, fixed, kept as switches: param-assign (assigning a scalar
  * parameter), helper-array (helpers taking a Float64Array).
  */
-export type KnownBug = 'self-minmax' | 'call-reassign' | 'param-assign' | 'helper-array';
-export const KNOWN_BUGS: readonly KnownBug[] = ['self-minmax', 'call-reassign'];
+export type KnownBug = 'self-minmax' | 'call-reassign' | 'lazy-logic' | 'param-assign' | 'helper-array';
+export const KNOWN_BUGS: readonly KnownBug[] = ['self-minmax', 'call-reassign', 'lazy-logic'];
 
 export function printProgram(p: Program, avoid: ReadonlySet<KnownBug> = new Set(KNOWN_BUGS)): Printed {
   if (avoid.has('helper-array')) p = { ...p, helpers: p.helpers.map((h) => ({ ...h, array: false })) };
@@ -468,7 +470,11 @@ export function printCond(fn: Fn, c: Cond): string {
     case 'icmp': return `${printInt(fn, c.a).text} ${c.op} ${printInt(fn, c.b).text}`;
     case 'parity': return `(${printInt(fn, c.a).text}) % 2 === 0`;
     case 'not': return `!(${printCond(fn, c.a)})`;
-    case 'and': return `(${printCond(fn, c.a)}) && (${printCond(fn, c.b)})`;
-    case 'or': return `(${printCond(fn, c.a)}) || (${printCond(fn, c.b)})`;
+    case 'and': case 'or': {
+      const left = printCond(fn, c.a), right = printCond(fn, c.b);
+      // A right side that reads an array or calls a function is evaluated lazily (BUG 10).
+      if (fn.avoid.has('lazy-logic') && /\[|[\w$]\(/.test(right)) return left;
+      return `(${left}) ${c.k === 'and' ? '&&' : '||'} (${right})`;
+    }
   }
 }
