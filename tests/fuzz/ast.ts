@@ -25,6 +25,9 @@ export type Binary = 'atan2' | 'hypot' | 'max' | 'min' | 'pow';
 
 export type MathConst = 'PI' | 'E' | 'LN2' | 'LN10' | 'LOG2E' | 'LOG10E' | 'SQRT2' | 'SQRT1_2';
 
+/** A cotangent/np reduction of an array in scope (`map` picks an element-wise op applied first). */
+export type NpReduce = 'sum' | 'mean' | 'logsumexp' | 'dot' | 'max' | 'min';
+
 export type Expr =
   | { k: 'lit'; v: number }
   | { k: 'var'; r: number } // a scalar in scope (parameter or local)
@@ -39,7 +42,8 @@ export type Expr =
   | { k: 'bi'; f: Binary; a: Expr; b: Expr; c: Expr | null; form: number }
   | { k: 'mod'; a: Expr; form: number }
   | { k: 'tern'; c: Cond; a: Expr; b: Expr }
-  | { k: 'call'; h: number; args: Expr[]; arr: number };
+  | { k: 'call'; h: number; args: Expr[]; arr: number }
+  | { k: 'np'; red: NpReduce; r: number; map: number; map2: number; e: Expr };
 
 export type Cond =
   | { k: 'cmp'; op: '<' | '>' | '<=' | '>='; a: Expr; b: Expr }

@@ -3,7 +3,7 @@
 // come first in every `oneof`, so fast-check shrinks a failing program towards
 // literals, plain variables and empty blocks: the minimal counterexample.
 import fc from 'fast-check';
-import type { Binary, Bound, Cond, Expr, Helper, IntE, MathConst, Program, SetOp, Stmt, Unary } from './ast.js';
+import type { Binary, Bound, Cond, Expr, Helper, IntE, MathConst, NpReduce, Program, SetOp, Stmt, Unary } from './ast.js';
 
 export const UNARY: Unary[] = [
   'sin', 'cos', 'tanh', 'exp', 'log', 'sqrt', 'atan', 'expm1', 'log2', 'log10', 'log1p', 'cbrt',
@@ -22,6 +22,8 @@ export interface GenOptions {
   localArrays?: boolean;
   /** Unary Math functions to leave out. */
   skipUnary?: Unary[];
+  /** Reductions and element-wise operations of cotangent/np. */
+  np?: boolean;
 }
 
 const ref = fc.nat({ max: 7 });
@@ -35,6 +37,7 @@ export function arbitraries(opts: GenOptions = {}) {
   const unary = UNARY.filter((u) => !(opts.skipUnary ?? []).includes(u)
     && (nonSmooth || !['abs', 'sign', 'floor', 'ceil', 'round', 'trunc'].includes(u)));
   const binary = BINARY.filter((b) => nonSmooth || !['max', 'min'].includes(b));
+  const npReduce: NpReduce[] = nonSmooth ? ['sum', 'mean', 'logsumexp', 'dot', 'max', 'min'] : ['sum', 'mean', 'logsumexp', 'dot'];
 
   const intMemo = new Map<number, fc.Arbitrary<IntE>>();
   const exprMemo = new Map<number, fc.Arbitrary<Expr>>();
@@ -82,6 +85,7 @@ export function arbitraries(opts: GenOptions = {}) {
       { arbitrary: fc.record({ k: fc.constant('tern' as const), c: cond(d - 1), a: sub, b: sub }), weight: 2 },
       { arbitrary: fc.record({ k: fc.constant('call' as const), h: ref, args: fc.array(sub, { maxLength: 2 }), arr: ref }), weight: opts.helpers === false ? 0 : 4 },
       { arbitrary: fc.record({ k: fc.constant('mod' as const), a: sub, form }), weight: nonSmooth ? 1 : 0 },
+      { arbitrary: fc.record({ k: fc.constant('np' as const), red: fc.constantFrom<NpReduce>(...npReduce), r: ref, map: fc.nat({ max: 5 }), map2: fc.nat({ max: 5 }), e: sub }), weight: opts.np === false ? 0 : 2 },
     );
     exprMemo.set(d, a);
     return a;

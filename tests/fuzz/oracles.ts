@@ -17,6 +17,7 @@
 // compiler throws on a generated program is a failure of the `compile` oracle.
 import * as api from '../../runtime/index.js';
 import { fromSource, grad, hvp, jvp } from '../../runtime/index.js';
+import * as np from '../../runtime/np.js';
 import { Rng } from '../support/rng.js';
 import type { ParamSpec, Printed } from './print.js';
 
@@ -65,9 +66,9 @@ export function samplePoint(params: ParamSpec[], wrt: number[], seed: number): {
   return { args, dirs };
 }
 
-/** The program as plain JavaScript: the reference. */
+/** The program as plain JavaScript: the reference (cotangent/np passed in as `np`). */
 export function reference(p: Printed): (...a: unknown[]) => number {
-  return new Function(`"use strict";\n${p.js}\nreturn f;`)() as (...a: unknown[]) => number;
+  return new Function('np', `"use strict";\n${p.js}\nreturn f;`)(np) as (...a: unknown[]) => number;
 }
 
 function shifted(args: unknown[], wrt: number[], dirs: Value[], s: number): unknown[] {

@@ -76,6 +76,7 @@ export function printExpr(fn: Fn, e: Expr): Out {
       return { text: `(${c} ? ${a.text} : ${b.text})`, mag: Math.max(a.mag, b.mag) };
     }
     case 'call': return printCall(fn, e);
+    case 'np': return printNp(fn, e);
   }
 }
 
@@ -165,6 +166,27 @@ function printBinaryPrim(fn: Fn, e: Extract<Expr, { k: 'bi' }>): Out {
         ? { text: `Math.pow(1.5 + ${pa} * ${pa}, Math.sin(${b.text}))`, mag: 1.5 + a.mag ** 2 }
         : { text: `Math.pow(2 + Math.cos(${a.text}), ${s.text})`, mag: 3 ** s.mag };
     }
+  }
+}
+
+/** A cotangent/np reduction of an array in scope, after an element-wise op (`map`) that keeps it bounded. */
+function printNp(fn: Fn, e: Extract<Expr, { k: 'np' }>): Out {
+  const a = fn.pickArray(e.r);
+  if (!a) return { text: '0.25', mag: 0.25 };
+  const s = squash(printExpr(fn, e.e), 2, e.map);
+  const x = a.name;
+  const maps: [string, number][] = [
+    [x, a.mag], [`np.tanh(${x})`, 1], [`np.sin(${x})`, 1], [`np.mul(${x}, ${s.text})`, a.mag * s.mag],
+    [`np.add(np.tanh(${x}), ${s.text})`, 1 + s.mag], [`np.exp(np.tanh(${x}))`, Math.E],
+  ];
+  const [m1, mag1] = maps[e.map % maps.length], [m2, mag2] = maps[e.map2 % maps.length];
+  const n = a.len ?? LIMIT;
+  switch (e.red) {
+    case 'sum': return { text: `np.sum(${m1})`, mag: n * mag1 };
+    case 'mean': return { text: `np.mean(${m1})`, mag: mag1 };
+    case 'logsumexp': return { text: `np.logsumexp(${m1})`, mag: mag1 + Math.log(n) };
+    case 'dot': return { text: `np.dot(${m1}, ${m2})`, mag: n * mag1 * mag2 };
+    case 'max': case 'min': return { text: `np.${e.red}(${m1})`, mag: mag1 };
   }
 }
 

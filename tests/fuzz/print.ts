@@ -87,7 +87,10 @@ function printModule(p: Program, annotate: Annotate, avoid: ReadonlySet<KnownBug
   const ret = printExpr(fn, p.ret);
   const text = `${body}  return ${ret.text};\n`;
   parts.push(`function f(${signature(text, params, annotate)}) {\n${text}}`);
-  return { text: parts.join('\n\n') + '\n', params };
+  const module = parts.join('\n\n') + '\n';
+  // cotangent/np is imported where it is used; the plain-JavaScript reference gets it as a parameter.
+  const np = annotate !== 'none' && /\bnp\./.test(module) ? "import * as np from 'cotangent/np';\n\n" : '';
+  return { text: np + module, params };
 }
 
 /**

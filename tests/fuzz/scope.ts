@@ -31,14 +31,14 @@ const POOLS = {
       'both', 'either', 'stop', 'nonzero', 'cond', 'int', 'x_len', 'x_saved', 'x_old', 'hooked', 'tx', 'tdx', 'ta',
       'f64', 'i32', 'v128', 'load', 'store', 'unchecked', 'select', 'memory', 'heap', 'sizeof', 'dprod', 'da_h',
       'neg_a', 'sin_s', 'x_0', 'arr', 'len', 't1', 't2', 'out', 'dout', 'ty', 'pow', 'rem', 'dsum', 'tsum',
-      'tape', 'vjp_h0', 'jvp_h0', 'vjp_h1', 'jvp_vjp_h0', 'np', 'df_da', 'jvp_f', 'hvp_f'],
+      'tape', 'vjp_h0', 'jvp_h0', 'vjp_h1', 'jvp_vjp_h0', 'df_da', 'jvp_f', 'hvp_f'],
     array: ['dx', 'tx', 'arr', 'x_saved', 'tmp', 'dz', 'd', 'store', 'f64', 'dbuf', 'x_old', 'tape', 'jvp_h0'],
     index: ['i', 'j', 't', 'd', 'k_1', 'dx_i', 'i32', 'iters', 'step', 'tape', 'vjp_h1'],
   },
 };
 
-/** Every name the printer itself relies on (callees and globals). */
-const GLOBAL = ['Math', 'Float64Array', 'f', 'h0', 'h1', 'h2', 'h3'];
+/** Every name the printer itself relies on (callees and globals, `np` for cotangent/np). */
+const GLOBAL = ['Math', 'Float64Array', 'np', 'f', 'h0', 'h1', 'h2', 'h3'];
 
 export interface Fn {
   /** The helpers this function may call (by index: `h0`, `h1`, ...). */
