@@ -154,7 +154,9 @@ function printStmt(fn: Fn, s: Stmt, depth: number): string {
       fn.push();
       const k = fn.declareCounter(s.name, s.n);
       // Parenthesised: the counter's test must bound the loop whatever the extra condition is.
-      const extra = s.extra ? ` && (${printCond(fn, s.extra)})` : '';
+      const more = s.extra ? printCond(fn, s.extra) : '';
+      const lazy = fn.avoid.has('lazy-logic') && /\[|[\w$]\(/.test(more); // BUG 10, as in print-expr.ts
+      const extra = more && !lazy ? ` && (${more})` : '';
       fn.loops.push({ kind: s.doWhile ? 'do' : 'while' });
       const body = printBlock(fn, s.body, depth + 1);
       fn.loops.pop();
