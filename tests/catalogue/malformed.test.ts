@@ -70,6 +70,17 @@ test('`wrt` naming an integer parameter', () => {
   assert.ok(grad(f) instanceof Function, 'wrt 0 is fine');
 });
 
+test('grad of derivatives that return arrays (grad of grad, of hvp, of jvp of an array-valued function)', () => {
+  const scalar = fromSource('function f(x: Float64Array) {\n  return x[0] * x[1] * x[1];\n}', 'f');
+  const arrayValued = fromSource('function f(x: Float64Array) {\n  const y = new Float64Array(2);\n  y[0] = x[0] * x[1];\n  return y;\n}', 'f');
+  const says = /`grad` needs a function that returns a number, but `\w+` returns a Float64Array/;
+  assertRefused(() => grad(grad(scalar)), { says, code: 'CT1201' }, 'grad of grad');
+  assertRefused(() => grad(hvp(scalar)), { says, code: 'CT1201' }, 'grad of hvp');
+  assertRefused(() => grad(jvp(arrayValued)), { says, code: 'CT1201' }, 'grad of jvp');
+  // jvp of grad is how to get H·v from a gradient.
+  assert.equal([...(jvp(grad(scalar))(new Float64Array([1, 2]), new Float64Array([1, 0])) as Float64Array)], [0, 4]);
+});
+
 test('a function passed through fromSource keeps its file name in messages', () => {
   try {
     grad(fromSource('function f(a) {\n  return a ?? 1;\n}', 'f', 'models/loss.ts'));
