@@ -346,6 +346,8 @@ class Forward {
     const callee = this.jvpOf(e.callee, act);
     const tans = e.args.filter((_, i) => act[i]).map((a) => this.tanAtom(a));
     out.push({ kind: 'multi', targets: [s.target, this.tangent(s.target)], callee, args: [...e.args, ...tans], loc: s.loc });
+    // The target may have held a constant before (`let b = 0.9; b = h(a)`).
+    this.zeroT.delete(s.target);
   }
 
   /** [a, b] = g(args)  ==>  [a, b, ta, tb] = jvp_g(args, tangents). */
@@ -360,6 +362,7 @@ class Forward {
     const tans = s.args.filter((_, i) => act[i]).map((a) => this.tanAtom(a));
     const tTargets = s.targets.map((t) => (this.active.has(t) ? this.tangent(t) : this.temp(`t${t}`, 'f64')));
     out.push({ ...s, targets: [...s.targets, ...tTargets], callee, args: [...s.args, ...tans] });
+    for (const t of s.targets) this.zeroT.delete(t);
   }
 }
 

@@ -20,7 +20,7 @@ import { CompileError } from '../diagnostics.js';
 import { Namer, adjointHint } from '../ir/names.js';
 import { f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Loc, type Stmt, type TapeKind, type Type } from '../ir/nodes.js';
 import { printAtom, printExpr } from '../ir/print.js';
-import { exprReads, forEachStmt } from '../ir/walk.js';
+import { assignedIn, exprReads, forEachStmt } from '../ir/walk.js';
 import { normalizeExits } from './normalize.js';
 import { planSaves, type Plan, type Save } from './plan.js';
 import { activity } from './activity.js';
@@ -100,7 +100,8 @@ class Reverser {
     private readonly functions: ReadonlyMap<string, IrFunction>) {
     this.namer = new Namer(fn.vars.keys());
     const normalized = normalizeExits(fn, this.namer);
-    this.fn = { ...normalized, body: mergeUpdates(normalized.body) };
+    const vars = new Map(normalized.vars);
+    this.fn = { ...normalized, vars, body: freezeConditions(mergeUpdates(normalized.body), this.namer, vars) };
     this.vars = new Map(this.fn.vars);
   }
 
@@ -397,7 +398,10 @@ class Reverser {
       const old = this.temp(`${dy}_new`, 'f64');
       out.push({ kind: 'assign', target: old, expr: { kind: 'atom', value: v(dy) } });
       dy = old;
+      // Reset now: a rule written as adjoint statements (min, max) adds into the old y's adjoint as it goes.
+      this.reset(y);
     }
+    const selfRead = dy !== this.adjName(y);
     const contributions: { x: string; value: Atom; negate?: boolean }[] = [];
     const e = s.expr;
     switch (e.kind) {
@@ -424,7 +428,7 @@ class Reverser {
       case 'length': case 'alloc': case 'pop': break;
       default: assertNever(e, 'expression');
     }
-    this.reset(y);
+    if (!selfRead) this.reset(y);
     for (const c of contributions) this.accumulate(c.x, c.value, out, c.negate);
     // A statement whose operands are all constants contributes nothing: no label either.
     if (out[out.length - 1]?.kind === 'comment') { out.pop(); this.lastComment = undefined; }
@@ -641,6 +645,29 @@ function mergeUpdates(body: Stmt[]): Stmt[] {
     if (s.kind === 'if') return { ...s, then: mergeUpdates(s.then), else: mergeUpdates(s.else) };
     return s;
   });
+}
+
+/**
+ * The adjoint of `if (c)` tests c again, with the value c had on entry: where a
+ * branch assigns c itself (`c1 && c2` lowers to `t = c1; if (t) { t = c2 }`), the
+ * test reads a copy taken before the branch instead.
+ */
+function freezeConditions(body: Stmt[], namer: Namer, vars: Map<string, Type>): Stmt[] {
+  const out: Stmt[] = [];
+  for (const s of body) {
+    if (s.kind === 'while') { out.push({ ...s, test: freezeConditions(s.test, namer, vars), body: freezeConditions(s.body, namer, vars) }); continue; }
+    if (s.kind === 'for') { out.push({ ...s, body: freezeConditions(s.body, namer, vars) }); continue; }
+    if (s.kind !== 'if') { out.push(s); continue; }
+    const then = freezeConditions(s.then, namer, vars), otherwise = freezeConditions(s.else, namer, vars);
+    const c = s.cond;
+    if (c.kind === 'var' && (assignedIn(s.then).has(c.name) || assignedIn(s.else).has(c.name))) {
+      const copy = namer.fresh(`${c.name}_on_entry`);
+      vars.set(copy, vars.get(c.name)!);
+      out.push({ kind: 'assign', target: copy, expr: { kind: 'atom', value: c }, loc: s.loc });
+      out.push({ ...s, cond: v(copy), then, else: otherwise });
+    } else out.push({ ...s, then, else: otherwise });
+  }
+  return out;
 }
 
 /** Gives a generated statement the user's position, unless it has one. */

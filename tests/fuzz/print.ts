@@ -32,17 +32,14 @@ export interface Printed {
  * Constructs that hit a known, reported compiler bug (tests/fuzz/regressions.test.ts)
  * are left out of the programs while the bug stands, so that it does not hide
  * others; `npm run fuzz -- --bugs` puts them back:
- *   self-minmax    `v = Math.min(v, ...)` / `Math.max` into an existing variable
- *                  (BUG 7: reverse mode gives a zero gradient through `v`)
- *   call-reassign  `v = h(...)` into an existing variable (BUG 8: hvp drops the
- *                  tangent of the adjoint passed to the helper)
- *   lazy-logic     `c1 && c2` / `||` whose right side reads an array or calls a
- *                  function (BUG 10: unoptimised reverse mode, int tape out of step)
- * Past ones, fixed, kept as switches: param-assign (assigning a scalar
- * parameter), helper-array (helpers taking a Float64Array).
+ * None stands now. Past ones, fixed, kept as switches: param-assign (assigning a
+ * scalar parameter), helper-array (helpers taking a Float64Array), self-minmax
+ * (`v = Math.min(v, ...)`, BUG 7), call-reassign (`v = h(...)` into an existing
+ * variable, BUG 8), lazy-logic (`c1 && c2` whose right side reads an array or
+ * calls a function, BUG 10).
  */
 export type KnownBug = 'self-minmax' | 'call-reassign' | 'lazy-logic' | 'param-assign' | 'helper-array';
-export const KNOWN_BUGS: readonly KnownBug[] = ['self-minmax', 'call-reassign', 'lazy-logic'];
+export const KNOWN_BUGS: readonly KnownBug[] = [];
 
 export function printProgram(p: Program, avoid: ReadonlySet<KnownBug> = new Set(KNOWN_BUGS)): Printed {
   if (avoid.has('helper-array')) p = { ...p, helpers: p.helpers.map((h) => ({ ...h, array: false })) };

@@ -80,6 +80,8 @@ class Emitter {
   private readonly inlineLoc = new Map<string, Loc>();
   private readonly keep: Set<string>;
   private pendingComments: string[] = [];
+  /** How many while loops enclose the statement being emitted (for distinct continue labels). */
+  private whileDepth = 0;
 
   constructor(private readonly fn: IrFunction) {
     this.keep = new Set([...fn.params.map((p) => p.name), ...(fn.named ?? [])]);
@@ -277,14 +279,17 @@ class Emitter {
       }
       case 'while': {
         const test = this.block(s.test);
+        this.whileDepth++;
         const body = this.block(s.body);
+        this.whileDepth--;
         const update = this.block(s.update);
         if (!test.length && !update.length) return t.whileStatement(this.atom(s.cond), t.blockStatement(body));
         // loop { test; if (!cond) break; body; update } — `continue` must still reach the update.
         const exit = t.ifStatement(negate(this.atom(s.cond)), t.breakStatement());
         if (!update.length) return t.whileStatement(t.booleanLiteral(true), t.blockStatement([...test, exit, ...body]));
         if (!hasContinue(s.body)) return t.whileStatement(t.booleanLiteral(true), t.blockStatement([...test, exit, ...body, ...update]));
-        const label = t.identifier('iteration');
+        // Nested loops' labels must differ: a label cannot be redeclared inside itself.
+        const label = t.identifier(this.whileDepth ? `iteration${this.whileDepth + 1}` : 'iteration');
         return t.forStatement(null, null, null, t.blockStatement([...test, exit, t.labeledStatement(label, t.blockStatement(body.map((b) => replaceContinue(b, label)))), ...update]));
       }
       case 'break': return t.breakStatement();
