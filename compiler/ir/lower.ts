@@ -470,23 +470,32 @@ export class Lowerer {
   }
 
   private binaryExpr(node: t.BinaryExpression, ctx: Ctx, hint?: string): Atom {
-    const ops: Record<string, BinaryOp> = {
-      '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', '**': '**',
-      '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '==', '===': '==', '!=': '!=', '!==': '!=',
-    };
-    if (node.left.type === 'PrivateName') this.unsupported(node, 'a private name');
-    if (node.operator === '|' && node.right.type === 'NumericLiteral' && node.right.value === 0) {
-      const a = this.expr(node.left, ctx);
-      return this.define(hint ?? 'int', 'num', { kind: 'unary', op: 'toInt', arg: a }, node);
+    // A left-nested chain (`a + b + c + …`) is walked as a loop over its left spine:
+    // recursing once per operator overflows the stack on long sums.
+    const spine: t.BinaryExpression[] = [];
+    let leaf: t.Expression = node;
+    while (leaf.type === 'BinaryExpression') {
+      if (leaf.left.type === 'PrivateName') this.unsupported(leaf, 'a private name');
+      const op = leaf.operator;
+      if (!(op in BINARY_OPS) && !isToInt(leaf)) {
+        this.unsupported(leaf, `the \`${op}\` operator`, op === '|' ? 'only `x | 0` (truncation to an integer) is supported' : undefined);
+      }
+      spine.push(leaf);
+      leaf = leaf.left as t.Expression;
     }
-    const op = ops[node.operator];
-    if (!op) this.unsupported(node, `the \`${node.operator}\` operator`, node.operator === '|' ? 'only `x | 0` (truncation to an integer) is supported' : undefined);
-    const left = this.expr(node.left, ctx);
-    const right = this.expr(node.right, ctx);
-    for (const [a, side] of [[left, node.left], [right, node.right]] as const) {
-      if (this.kindOf(a) === 'bool' && !['==', '!='].includes(op)) this.unsupported(side, 'arithmetic or ordering on a boolean');
+    let acc = this.expr(leaf, ctx);
+    for (let k = spine.length - 1; k >= 0; k--) {
+      const b = spine[k];
+      const h = k === 0 ? hint : undefined;
+      if (isToInt(b)) { acc = this.define(h ?? 'int', 'num', { kind: 'unary', op: 'toInt', arg: acc }, b); continue; }
+      const op = BINARY_OPS[b.operator];
+      const right = this.expr(b.right, ctx);
+      for (const [a, side] of [[acc, b.left], [right, b.right]] as const) {
+        if (this.kindOf(a) === 'bool' && !['==', '!='].includes(op)) this.unsupported(side, 'arithmetic or ordering on a boolean');
+      }
+      acc = this.binary(op, acc, right, h ?? binaryHint(op), b);
     }
-    return this.binary(op, left, right, hint ?? binaryHint(op), node);
+    return acc;
   }
 
   private logical(node: t.LogicalExpression, ctx: Ctx, hint?: string): Atom {
@@ -672,6 +681,14 @@ export class Lowerer {
     return this.fail('CT1103', { name }, node.callee);
   }
 }
+
+const BINARY_OPS: Record<string, BinaryOp> = {
+  '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', '**': '**',
+  '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '==', '===': '==', '!=': '!=', '!==': '!=',
+};
+
+/** `x | 0`: truncation to an integer, the one bitwise form supported. */
+const isToInt = (e: t.BinaryExpression) => e.operator === '|' && e.right.type === 'NumericLiteral' && e.right.value === 0;
 
 function binaryHint(op: BinaryOp): string {
   const words: Partial<Record<BinaryOp, string>> = { '+': 'sum', '-': 'diff', '*': 'prod', '/': 'quot', '**': 'pow', '%': 'rem' };
