@@ -81,6 +81,8 @@ export class Lowerer {
     this.scopes.push(new Map());
     const arrays = arrayLikeParams(node);
     for (const p of node.params) {
+      // TypeScript's `this` parameter types the receiver; cotangent does not pass one.
+      if (p.type === 'Identifier' && p.name === 'this') this.unsupported(p, 'a `this` parameter', 'remove it, and pass what the function needs as arguments');
       if (p.type !== 'Identifier') {
         this.unsupported(p, p.type === 'RestElement' ? 'a rest parameter' : p.type === 'AssignmentPattern' ? 'a default parameter value' : 'a destructuring parameter',
           'declare plain parameters');

@@ -40,10 +40,10 @@ test.skip('BUG C2: reading a variable before it is assigned', () => {
   assert.type(out, 'number', 'the gradient is undefined, not a number');
 });
 
-// BUG C3: a TypeScript `this` parameter is taken as a parameter named `this`; the
-// generated code does not parse: a raw SyntaxError (Unexpected token 'this'), no
-// location. Either ignore it (TypeScript erases it) or refuse it with a location.
-test.skip('BUG C3: a TypeScript `this` parameter', () => {
+// BUG C3 (fixed): a TypeScript `this` parameter was taken as a parameter named
+// `this`, and the generated code did not parse: a raw SyntaxError, no location.
+// Lowering now refuses it (CT1101) at the parameter.
+test('BUG C3: a TypeScript `this` parameter', () => {
   const f = fromSource('function f(this: unknown, a: number) {\n  return a * a;\n}', 'f');
   try {
     assert.is(grad(f, { wrt: 1 })(undefined, 3), 6);
