@@ -198,10 +198,27 @@ export class Lowerer {
         return;
       }
       case 'DoWhileStatement': {
-        // do { body } while (c)  ==>  first = true; while (first || c) — written as a loop whose
-        // test runs after the body: loop { body; if (!c) break }.
         const inner = { loopDepth: ctx.loopDepth + 1 };
-        if (containsContinue(s.body)) this.unsupported(s, '`continue` inside do…while', 'use a while loop');
+        if (continuesHere(s.body)) {
+          // A `continue` lands on the condition, which therefore goes in the loop's test, skipped
+          // on the first pass: first = true; while (first || c) { first = false; body }.
+          const first = this.temp('first', 'bool');
+          this.emit({ kind: 'assign', target: first, expr: { kind: 'atom', value: bool(true) } });
+          const again = this.temp('again', 'bool');
+          const test = this.nested(() => {
+            let c!: Atom;
+            const check = this.nested(() => { c = this.cond(s.test, inner); });
+            check.push({ kind: 'assign', target: again, expr: { kind: 'atom', value: c } });
+            this.emit({ kind: 'if', cond: v(first), then: [{ kind: 'assign', target: again, expr: { kind: 'atom', value: bool(true) } }], else: check });
+          });
+          const body = this.nested(() => {
+            this.emit({ kind: 'assign', target: first, expr: { kind: 'atom', value: bool(false) } });
+            this.stmt(s.body, inner);
+          });
+          this.emit({ kind: 'while', test, cond: v(again), body, update: [], loc });
+          return;
+        }
+        // do { body } while (c)  ==>  loop { body; if (!c) break }: the test runs after the body.
         const body = this.nested(() => {
           this.stmt(s.body, inner);
           const c = this.cond(s.test, inner);
@@ -726,19 +743,23 @@ function collectIdentifiers(node: t.Node): Set<string> {
   return names;
 }
 
-function visit(node: t.Node, f: (n: t.Node) => void): void {
+/** Calls f on every node under `node`, not looking inside nodes for which `descend` says no. */
+function visit(node: t.Node, f: (n: t.Node) => void, descend?: (n: t.Node) => boolean): void {
   f(node);
+  if (descend && !descend(node)) return;
   for (const key of Object.keys(node)) {
     if (key === 'loc' || key === 'start' || key === 'end' || key === 'extra' || key.endsWith('Comments')) continue;
     const child = (node as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(child)) { for (const c of child) if (c && typeof c === 'object' && 'type' in c) visit(c as t.Node, f); }
-    else if (child && typeof child === 'object' && 'type' in child) visit(child as t.Node, f);
+    if (Array.isArray(child)) { for (const c of child) if (c && typeof c === 'object' && 'type' in c) visit(c as t.Node, f, descend); }
+    else if (child && typeof child === 'object' && 'type' in child) visit(child as t.Node, f, descend);
   }
 }
 
-function containsContinue(s: t.Node): boolean {
+/** Whether `s` holds a `continue` of the loop whose body it is (one inside a nested loop belongs to that loop). */
+function continuesHere(s: t.Node): boolean {
   let found = false;
-  visit(s, (n) => { if (n.type === 'ContinueStatement') found = true; });
+  visit(s, (n) => { if (n.type === 'ContinueStatement') found = true; },
+    (n) => n === s || !/^(For|ForIn|ForOf|While|DoWhile)Statement$|Function/.test(n.type));
   return found;
 }
 
