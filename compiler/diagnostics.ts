@@ -21,6 +21,7 @@ export const diagnostics = {
   CT1114: { text: 'the function does not return a value on every path', note: 'end the function with a `return`' },
   CT1115: { text: '{what} must be a number or a Float64Array, got {got}', note: 'cotangent works on numbers and Float64Arrays' },
   CT1116: { text: '`{name}` in `scope` is {type}, not a function or a number', note: 'scope maps names to helper functions and numeric constants' },
+  CT1117: { text: 'assignment to `{name}`, which is declared `const`', note: 'declare `{name}` with `let` to assign it again' },
   CT1201: { text: '`grad` needs a function that returns a number, but `{name}` returns {got}', note: 'reduce the result to a number, or use `jvp` for array-valued functions' },
   CT1202: { text: '`wrt` index {index} is out of range: `{name}` has {count} parameters', note: 'wrt counts parameters from 0' },
   CT1203: { text: 'cannot differentiate with respect to `{name}`, a {type}', note: 'wrt must name number or Float64Array parameters' },

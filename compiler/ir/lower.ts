@@ -47,6 +47,8 @@ interface Ctx { loopDepth: number }
 export class Lowerer {
   readonly vars = new Map<string, Kind>();
   private readonly declared = new Set<string>();
+  /** IR names declared `const`. */
+  private readonly constants = new Set<string>();
   readonly namer: Namer;
   private scopes: Map<string, string>[] = [];
   private out: Stmt[] = [];
@@ -266,6 +268,7 @@ export class Lowerer {
       const kind = this.kindOf(value);
       if (annot && annot !== kind) this.fail('CT1109', { name, kind, other: annot }, d);
       const irName = this.declare(name, kind, d);
+      if (s.kind === 'const') this.constants.add(irName);
       this.assignTo(irName, value, d.loc?.start);
     }
   }
@@ -304,6 +307,8 @@ export class Lowerer {
     const left = e.left;
     if (left.type === 'Identifier') {
       const irName = this.localOrFail(left.name, left);
+      // Running the function would throw a TypeError here: refuse rather than differentiate it.
+      if (this.constants.has(irName)) this.fail('CT1117', { name: left.name }, left);
       const kind = this.vars.get(irName)!;
       let value = this.expr(e.right, ctx, left.name);
       if (op) value = this.binary(op, v(irName), value, left.name, e);

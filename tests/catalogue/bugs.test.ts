@@ -86,9 +86,9 @@ test.skip('BUG C7: a boolean parameter accepts booleans', () => {
   assert.is(g(3, false), 6);
 });
 
-// BUG C8: assigning to a `const` is accepted and differentiated, though the
-// function itself throws a TypeError when run.
-test.skip('BUG C8: assignment to a const is refused', () => {
+// BUG C8 (fixed): assigning to a `const` was accepted and differentiated, though
+// the function itself throws a TypeError when run. Lowering now refuses it (CT1117).
+test('BUG C8: assignment to a const is refused', () => {
   clearError(() => grad(fromSource('function f(a) {\n  const b = 1;\n  b = a;\n  return b;\n}', 'f')), /`b`/);
 });
 
