@@ -6,6 +6,7 @@ import type * as t from '@babel/types';
 import { CompileError, type Code, type SourceText } from '../diagnostics.js';
 import { arrayResultIsArray, arrayRuleByName, mathConstants, scalarRule, variadic, type ArrayRule } from '../rules/index.js';
 import { unwrapTs, type FunctionNode, type ParsedFunction } from '../parse/source.js';
+import { checkDefiniteAssignment } from './assigned.js';
 import { Namer } from './names.js';
 import { bool, f64, v, type Atom, type BinaryOp, type Expr, type IrFunction, type Loc, type Stmt, type Type } from './nodes.js';
 
@@ -49,6 +50,10 @@ export class Lowerer {
   private readonly declared = new Set<string>();
   /** IR names declared `const`. */
   private readonly constants = new Set<string>();
+  /** IR names declared without a value (`let y;`), with their source names: checked for definite assignment. */
+  private readonly unset = new Map<string, string>();
+  /** Where each read of an `unset` variable is in the source. */
+  private readonly readAt = new WeakMap<Atom, t.Node>();
   readonly namer: Namer;
   private scopes: Map<string, string>[] = [];
   private out: Stmt[] = [];
@@ -103,6 +108,10 @@ export class Lowerer {
       this.block(node.body.body, { loopDepth: 0 });
     }
     const body = this.out;
+    checkDefiniteAssignment(body, new Set(this.unset.keys()), (name, atom, stmt) => {
+      const at = (atom && this.readAt.get(atom)?.loc?.start) ?? stmt.loc;
+      throw new CompileError('CT1111', { name: this.unset.get(name) ?? name }, { fn: this.pf.name, at, source: this.pf.source });
+    });
     const types = new Map<string, Type>();
     for (const [n, k] of this.vars) types.set(n, k === 'array' ? 'f64[]' : k === 'bool' ? 'bool' : 'f64');
     const params = this.params.map((p) => ({ name: p.name, type: types.get(p.name)! }));
@@ -261,7 +270,7 @@ export class Lowerer {
       const annot = annotationKind(d.id);
       if (!d.init) {
         // `let y;` declares; the first assignment decides the kind.
-        this.declare(name, annot ?? 'num', d);
+        this.unset.set(this.declare(name, annot ?? 'num', d), name);
         continue;
       }
       const value = this.expr(d.init, ctx, name);
@@ -311,7 +320,7 @@ export class Lowerer {
       if (this.constants.has(irName)) this.fail('CT1117', { name: left.name }, left);
       const kind = this.vars.get(irName)!;
       let value = this.expr(e.right, ctx, left.name);
-      if (op) value = this.binary(op, v(irName), value, left.name, e);
+      if (op) value = this.binary(op, this.read(irName, left), value, left.name, e);
       const vk = this.kindOf(value);
       if (kind === 'array' || vk === 'array') {
         if (kind !== vk) this.fail('CT1109', { name: left.name, kind: vk === 'array' ? 'Float64Array' : 'number', other: kind === 'array' ? 'Float64Array' : 'number' }, e);
@@ -464,9 +473,16 @@ export class Lowerer {
     }
   }
 
+  /** A read of a local, remembered with its place if the variable may be read before it is assigned. */
+  private read(irName: string, node: t.Node): Atom {
+    const a = v(irName);
+    if (this.unset.has(irName)) this.readAt.set(a, node);
+    return a;
+  }
+
   private identifier(node: t.Identifier): Atom {
     const irName = this.lookup(node.name);
-    if (irName !== undefined) return v(irName);
+    if (irName !== undefined) return this.read(irName, node);
     if (node.name === 'Infinity') return f64(Infinity);
     if (node.name === 'NaN') return f64(NaN);
     if (node.name === 'undefined') this.unsupported(node, '`undefined`');
