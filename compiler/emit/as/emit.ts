@@ -4,6 +4,8 @@
 // length stored just before the data; see README.md for the whole ABI.
 import { scalarRule } from '../../rules/index.js';
 import { assertNever, type Atom, type Const, type Expr, type IrFunction, type IrModule, type Loc, type Stmt, type Type } from '../../ir/nodes.js';
+import { assignedIn, forEachStmt } from '../../ir/walk.js';
+import { provenInRange } from './bounds.js';
 import { AsNamer } from './names.js';
 import { npAssign, type NpHost } from './np.js';
 import { prelude, type PreludePart } from './prelude.js';
@@ -189,12 +191,17 @@ class FunctionEmitter {
   /** Name substitutions while emitting a vectorised body (the loop index → its lane base). */
   private readonly override = new Map<string, string>();
   private readonly wrapBody = new Set<Stmt>();
+  /** Loads (their assignments) and stores whose index is provably in range: emitted without a check. */
+  private readonly proven: Set<Stmt>;
+  /** Lengths of arrays read once before the loop being emitted (array → the local holding it). */
+  private readonly lens = new Map<string, string>();
 
   constructor(private readonly m: ModuleEmitter, private readonly fn: IrFunction) {
     this.namer = new AsNamer([...m.fnNames.values(), ...m.resultGlobals.keys()]);
     for (const p of fn.params) this.names.set(p.name, this.namer.fresh(p.name));
     for (const n of fn.vars.keys()) if (!this.names.has(n)) this.names.set(n, this.namer.fresh(n));
     this.loopCtx = { fn, aliasOf: aliasClasses(fn) };
+    this.proven = provenInRange(fn);
   }
 
   fail(what: string, loc?: Loc): never {
@@ -284,7 +291,7 @@ class FunctionEmitter {
 
   // ---- expressions --------------------------------------------------------
 
-  expr(e: Expr, target: AsType, loc?: Loc): Ex {
+  expr(e: Expr, target: AsType, loc?: Loc, s?: Stmt): Ex {
     switch (e.kind) {
       case 'atom': return this.atom(e.value);
       case 'unary': return this.unary(e.op, e.arg, target);
@@ -296,8 +303,10 @@ class FunctionEmitter {
         return ex(this.callCode(callee, e.args), asType(callee.results[0]));
       }
       case 'load': {
-        this.m.used.add('arrays');
-        return ex(`at(${this.array(e.array)}, ${this.index(e.index, loc).code})`, 'f64');
+        const a = this.array(e.array), i = this.index(e.index, loc).code;
+        if (s && this.proven.has(s)) { this.m.used.add('arrays'); return ex(`at(${a}, ${i})`, 'f64'); }
+        this.m.used.add('checked');
+        return ex(`atc(${a}, ${i}, ${this.lengthCode(e.array)})`, 'f64');
       }
       case 'length':
         this.m.used.add('arrays');
@@ -315,6 +324,42 @@ class FunctionEmitter {
         return ex('popI()', 'i32');
       default: return assertNever(e, 'expression');
     }
+  }
+
+  /** The length of an array, read from memory or from a local set before the enclosing loop. */
+  lengthCode(array: string): string {
+    const n = this.lens.get(array);
+    if (n) return n;
+    this.m.used.add('arrays');
+    return `lengthOf(${this.array(array)})`;
+  }
+
+  /**
+   * Before a loop: reads once the length of every array that the loop accesses
+   * at an index not proven in range and does not assign (the checks then compare
+   * with a local). Returns a function that forgets them after the loop.
+   */
+  private hoistLengths(blocks: Stmt[][]): () => void {
+    const assigned = new Set<string>();
+    const arrays = new Set<string>();
+    for (const b of blocks) {
+      for (const n of assignedIn(b)) assigned.add(n);
+      forEachStmt(b, (x) => {
+        if (this.proven.has(x)) return;
+        if (x.kind === 'store') arrays.add(x.array);
+        if (x.kind === 'assign' && x.expr.kind === 'load') arrays.add(x.expr.array);
+      });
+    }
+    const added: string[] = [];
+    for (const a of arrays) {
+      if (assigned.has(a) || this.lens.has(a)) continue;
+      const n = this.namer.fresh(`${this.name(a)}_n`);
+      this.m.used.add('checked');
+      this.line(`const ${n}: i32 = lengthOr0(${this.array(a)});`);
+      this.lens.set(a, n);
+      added.push(a);
+    }
+    return () => { for (const a of added) this.lens.delete(a); };
   }
 
   array(name: string): string {
@@ -420,7 +465,7 @@ class FunctionEmitter {
     switch (s.kind) {
       case 'assign':
         if (s.expr.kind === 'prim' && s.expr.name.startsWith('np.')) return npAssign(this.npHost(), s);
-        this.assignTo(s, s.target, this.expr(s.expr, this.typeOf(s.target), s.loc));
+        this.assignTo(s, s.target, this.expr(s.expr, this.typeOf(s.target), s.loc, s));
         return;
       case 'multi': {
         const callee = this.callee(s.callee, s.args.length, s.loc);
@@ -436,9 +481,15 @@ class FunctionEmitter {
         return;
       }
       case 'store': {
-        this.m.used.add('arrays');
         const a = this.array(s.array), i = this.index(s.index, s.loc).code, v = this.atomAs(s.value, 'f64').code;
-        this.line(s.accumulate ? `accum(${a}, ${i}, ${v});` : `put(${a}, ${i}, ${v});`);
+        if (this.proven.has(s)) {
+          this.m.used.add('arrays');
+          this.line(s.accumulate ? `accum(${a}, ${i}, ${v});` : `put(${a}, ${i}, ${v});`);
+        } else {
+          this.m.used.add('checked');
+          const n = this.lengthCode(s.array);
+          this.line(s.accumulate ? `accumc(${a}, ${i}, ${n}, ${v});` : `putc(${a}, ${i}, ${n}, ${v});`);
+        }
         return;
       }
       case 'if': return this.ifStmt(s);
@@ -532,6 +583,11 @@ class FunctionEmitter {
   }
 
   private whileStmt(s: Extract<Stmt, { kind: 'while' }>): void {
+    const forget = this.hoistLengths([s.test, s.body, s.update]);
+    try { this.whileLoop(s); } finally { forget(); }
+  }
+
+  private whileLoop(s: Extract<Stmt, { kind: 'while' }>): void {
     const wrap = this.wrapBody.has(s);
     const simple = !s.test.length && !s.update.length;
     const cond = this.atomAs(s.cond, 'bool');
@@ -606,6 +662,11 @@ class FunctionEmitter {
   }
 
   private forStmt(s: ForStmt): void {
+    const forget = this.hoistLengths([s.body]);
+    try { this.forLoop(s); } finally { forget(); }
+  }
+
+  private forLoop(s: ForStmt): void {
     if (this.typeOf(s.index) === 'f64') return this.f64For(s);
     const innermost = !s.body.some(containsLoop);
     if (innermost && this.m.opts.simd !== false) {
@@ -666,6 +727,56 @@ class FunctionEmitter {
     this.line('}');
   }
 
+  /**
+   * Bounds checks for a vectorised loop's accesses at the loop index plus an
+   * invariant offset that are not proven in range. An offset made of values
+   * set before the loop gives a guard: the access stays in range over the whole
+   * loop (computed in i64, so nothing wraps); the f64x2 steps run only when
+   * every guard holds. An offset the body computes from such values with i32
+   * `+ - *` (`r * cols`, when nothing hoisted it) is computed the same way in
+   * the guard. Other accesses are checked at every step.
+   */
+  private vectorBounds(s: ForStmt, plan: VectorPlan, bound: string, cmp: string): { guard: string[]; perStep: Set<Stmt> } {
+    const inBody = assignedIn(s.body);
+    const outside = (a: Atom) => a.kind === 'const' || !inBody.has(a.name);
+    const writes = new Map<string, number>();
+    for (const b of s.body) if (b.kind === 'assign') writes.set(b.target, (writes.get(b.target) ?? 0) + 1);
+    const inv = new Map<string, string>();
+    for (const b of s.body) {
+      if (b.kind !== 'assign' || writes.get(b.target) !== 1 || plan.kinds.get(b.target) !== 'inv' || this.typeOf(b.target) !== 'i32') continue;
+      const e = b.expr;
+      const i32Outside = (a: Atom) => outside(a) && this.atom(a).type === 'i32';
+      if (e.kind === 'atom' && i32Outside(e.value)) inv.set(b.target, this.atom(e.value).code);
+      else if (e.kind === 'binary' && ARITH.has(e.op) && i32Outside(e.left) && i32Outside(e.right)) inv.set(b.target, this.binary(e.op, e.left, e.right, 'i32').code);
+    }
+    const before = (a: Atom) => outside(a) || (a.kind === 'var' && inv.has(a.name));
+    const termCode = (a: Atom) => (a.kind === 'var' && inv.has(a.name) ? `(${inv.get(a.name)})` : operand(this.atomAs(a, 'i32')));
+    const i = this.name(s.index);
+    // the first and last values of the index (a loop that does not run makes lo > hi: any answer will do)
+    const [lo, hi] = s.step === 1
+      ? [`<i64>${i}`, cmp === '<' ? `<i64>(${bound}) - 1` : `<i64>(${bound})`]
+      : [cmp === '>' ? `<i64>(${bound}) + 1` : `<i64>(${bound})`, `<i64>${i}`];
+    const guard: string[] = [];
+    const perStep = new Set<Stmt>();
+    const seen = new Set<string>();
+    for (const b of s.body) {
+      if (plan.skip.has(b) || this.proven.has(b)) continue;
+      let array: string, index: Atom;
+      if (b.kind === 'store') ({ array, index } = b);
+      else if (b.kind === 'assign' && b.expr.kind === 'load' && plan.kinds.get(b.target) === 'vec') ({ array, index } = b.expr);
+      else continue;
+      const terms = index.kind === 'var' ? plan.terms.get(index.name) : undefined;
+      if (!terms) throw new AsEmitError('internal error: a vectorised access not at the loop index plus an offset');
+      if (inBody.has(array) || !terms.every((t) => before(t.atom))) { perStep.add(b); continue; }
+      const key = `${array}|${plan.offsets.get((index as { name: string }).name)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const off = terms.map((t) => ` ${t.sign > 0 ? '+' : '-'} <i64>${termCode(t.atom)}`).join('');
+      guard.push(`${lo}${off} >= 0`, `${hi}${off} < <i64>${this.lengthCode(array)}`);
+    }
+    return { guard, perStep };
+  }
+
   /** An f64x2 loop over pairs of iterations, then the scalar loop for what is left. */
   private vectorFor(s: ForStmt, plan: VectorPlan): void {
     this.m.used.add('simd');
@@ -723,9 +834,14 @@ class FunctionEmitter {
       if (outside(a)) return splats.get(splatKey(a))!;
       return `f64x2.splat(${this.atomAs(a, 'f64').code})`;
     };
-    // Arrays added into at two neighbouring offsets: contributions combined across iterations.
+    // Indices not proven in range: checked once before the loop when possible (guard), else at every step.
+    const { guard, perStep } = this.vectorBounds(s, plan, bound, cmp);
+    // Arrays added into at two neighbouring offsets: contributions combined across iterations
+    // (lane by lane when checked at every step: the carry's index may then be negative).
+    const laneStores = new Set(plan.laneStores);
     const pairs = new Map<string, { k0: string; k1: string; carry: string; at: string; s0: string[]; s1: string[]; idx0?: string }>();
     for (const [a, k] of plan.pairStores) {
+      if (s.body.some((b) => b.kind === 'store' && b.array === a && perStep.has(b))) { laneStores.add(a); continue; }
       const name = this.name(a);
       const carry = this.namer.fresh(`${name}_carry`), at = this.namer.fresh(`${name}_at`);
       pairs.set(a, { ...k, carry, at, s0: [], s1: [] });
@@ -740,6 +856,15 @@ class FunctionEmitter {
       throw new AsEmitError('internal error: a paired store at an unknown offset');
     };
     const base = up ? i : this.namer.fresh(`${i}_lo`);
+    if (perStep.size) this.m.used.add('simdChecked');
+    let ok: string | undefined;
+    if (guard.length) {
+      ok = this.namer.fresh(`${i}_in_range`);
+      this.line(`// the f64x2 steps run if every index they use unchecked stays in range over the loop (else the scalar loop checks each)`);
+      this.line(`const ${ok} = ${guard.join(' && ')};`);
+      this.line(`if (${ok}) {`);
+      this.depth++;
+    }
     this.line(up ? `for (; ${i} + 1 ${cmp} ${bound}; ${i} += 2) {` : `for (; ${i} - 1 ${cmp} ${bound}; ${i} -= 2) {`);
     this.nested(() => {
       if (!up) this.line(`const ${base} = ${i} - 1; // lanes ${base}, ${base} + 1`);
@@ -758,14 +883,17 @@ class FunctionEmitter {
               else pair.idx0 ??= `${idx} - 1`;
               continue;
             }
-            if (plan.laneStores.has(b.array)) {
+            if (laneStores.has(b.array)) {
               this.m.used.add('arrays');
               const value = vec(b.value), a = this.array(b.array);
-              this.line(`accum(${a}, ${idx}, f64x2.extract_lane(${value}, 0));`);
-              this.line(`accum(${a}, ${idx} + 1, f64x2.extract_lane(${value}, 1));`);
+              const add = perStep.has(b) ? `accumc(${a}, %, ${this.lengthCode(b.array)}, ` : `accum(${a}, %, `;
+              this.line(`${add.replace('%', idx)}f64x2.extract_lane(${value}, 0));`);
+              this.line(`${add.replace('%', `${idx} + 1`)}f64x2.extract_lane(${value}, 1));`);
               continue;
             }
-            this.line(`${b.accumulate ? 'accum2' : 'put2'}(${this.array(b.array)}, ${idx}, ${vec(b.value)});`);
+            const op = b.accumulate ? 'accum2' : 'put2';
+            if (perStep.has(b)) this.line(`${op}c(${this.array(b.array)}, ${idx}, ${this.lengthCode(b.array)}, ${vec(b.value)});`);
+            else this.line(`${op}(${this.array(b.array)}, ${idx}, ${vec(b.value)});`);
             continue;
           }
           if (b.kind !== 'assign') throw new AsEmitError('internal error: unexpected statement in a vectorised loop');
@@ -783,7 +911,10 @@ class FunctionEmitter {
             case 'unary': code = `f64x2.neg(${vec(e.arg)})`; break;
             case 'binary': code = `${VECTOR_OPS[e.op]}(${vec(e.left)}, ${vec(e.right)})`; break;
             case 'prim': code = `${VECTOR_PRIMS[e.name].op}(${e.args.map(vec).join(', ')})`; break;
-            case 'load': code = `at2(${this.array(e.array)}, ${this.index(e.index, b.loc).code})`; break;
+            case 'load':
+              code = perStep.has(b) ? `at2c(${this.array(e.array)}, ${this.index(e.index, b.loc).code}, ${this.lengthCode(e.array)})`
+                : `at2(${this.array(e.array)}, ${this.index(e.index, b.loc).code})`;
+              break;
             default: throw new AsEmitError('internal error: unexpected expression in a vectorised loop');
           }
           this.line(`const ${vname(b.target)} = ${code};`);
@@ -794,6 +925,7 @@ class FunctionEmitter {
       }
     });
     this.line('}');
+    if (ok) { this.depth--; this.line('}'); }
     for (const [a, p] of pairs) {
       const name = this.name(a);
       this.m.used.add('arrays');

@@ -5,7 +5,7 @@
 import { NP_HELPERS } from './np.js';
 
 export type PreludePart =
-  | 'arrays' | 'alloc' | 'allocOf' | 'tapeF' | 'tapeI' | 'simd' | 'toInt32' | 'bounds' | 'startIndex' | 'tapeR' | 'divInt' | 'npHelpers';
+  | 'arrays' | 'checked' | 'alloc' | 'allocOf' | 'tapeF' | 'tapeI' | 'simd' | 'simdChecked' | 'toInt32' | 'bounds' | 'startIndex' | 'tapeR' | 'divInt' | 'npHelpers';
 
 const BASE = `
 // The arena: \`new Float64Array(n)\` and tape storage, bump-allocated from
@@ -63,6 +63,23 @@ const PARTS: Record<PreludePart, { deps: PreludePart[]; text: string }> = {
   store<f64>(p, load<f64>(p) + v);
 }
 @inline function lengthOf(a: usize): i32 { return load<i32>(a - 8); }
+`,
+  },
+  checked: {
+    deps: ['arrays'],
+    text: `
+// Accesses at an index not proven in range (n: the array's length). As with a Float64Array in JS,
+// a read outside the array gives NaN (undefined in arithmetic) and a write there does nothing.
+@inline function atc(a: usize, i: i32, n: i32): f64 { return <u32>i < <u32>n ? load<f64>(a + (<usize>i << 3)) : NaN; }
+@inline function putc(a: usize, i: i32, n: i32, v: f64): void { if (<u32>i < <u32>n) store<f64>(a + (<usize>i << 3), v); }
+@inline function accumc(a: usize, i: i32, n: i32, v: f64): void {
+  if (<u32>i < <u32>n) {
+    const p = a + (<usize>i << 3);
+    store<f64>(p, load<f64>(p) + v);
+  }
+}
+// A length read once before a loop: 0 while the variable holds no array yet.
+@inline function lengthOr0(a: usize): i32 { return a ? load<i32>(a - 8) : 0; }
 `,
   },
   alloc: {
@@ -187,6 +204,24 @@ function tr_grow(): void {
 }
 `,
   },
+  simdChecked: {
+    deps: ['simd', 'checked'],
+    text: `
+// f64x2 accesses at lanes (i, i + 1) not proven in range: each lane outside the array reads NaN, writes nothing.
+@inline function in2(i: i32, n: i32): bool { return <u64><u32>i + 1 < <u64><u32>n; }
+@inline function at2c(a: usize, i: i32, n: i32): v128 {
+  return in2(i, n) ? at2(a, i) : f64x2.replace_lane(f64x2.splat(atc(a, i, n)), 1, atc(a, i + 1, n));
+}
+@inline function put2c(a: usize, i: i32, n: i32, v: v128): void {
+  if (in2(i, n)) put2(a, i, v);
+  else { putc(a, i, n, f64x2.extract_lane(v, 0)); putc(a, i + 1, n, f64x2.extract_lane(v, 1)); }
+}
+@inline function accum2c(a: usize, i: i32, n: i32, v: v128): void {
+  if (in2(i, n)) accum2(a, i, v);
+  else { accumc(a, i, n, f64x2.extract_lane(v, 0)); accumc(a, i + 1, n, f64x2.extract_lane(v, 1)); }
+}
+`,
+  },
   toInt32: {
     deps: [],
     text: `
@@ -239,7 +274,7 @@ export function prelude(used: Set<PreludePart>, resultSlots: number): string {
   const all = new Set<PreludePart>();
   const add = (p: PreludePart) => { if (all.has(p)) return; all.add(p); for (const d of PARTS[p].deps) add(d); };
   for (const p of used) add(p);
-  const order: PreludePart[] = ['arrays', 'alloc', 'allocOf', 'tapeF', 'tapeI', 'tapeR', 'simd', 'toInt32', 'divInt', 'startIndex', 'bounds', 'npHelpers'];
+  const order: PreludePart[] = ['arrays', 'checked', 'alloc', 'allocOf', 'tapeF', 'tapeI', 'tapeR', 'simd', 'simdChecked', 'toInt32', 'divInt', 'startIndex', 'bounds', 'npHelpers'];
   const resets = ['ct_top = arena;', 'ct_err = 0;'];
   if (all.has('tapeF')) resets.push('tf_ptr = 0;', 'tf_end = 0;', 'tf_base = 0;');
   if (all.has('tapeI')) resets.push('ti_ptr = 0;', 'ti_end = 0;', 'ti_base = 0;');

@@ -44,7 +44,11 @@ export interface VectorPlan {
   pairStores: Map<string, { k0: string; k1: string }>;
   /** Each idx value's offset from the loop index, as a canonical key ('' for the index itself). */
   offsets: Map<string, string>;
+  /** Each idx value's offset from the loop index as a signed sum of invariant atoms (empty for the index itself). */
+  terms: Map<string, OffsetTerm[]>;
 }
+
+export interface OffsetTerm { sign: 1 | -1; atom: Atom }
 
 export type VectorDecision = { ok: true; plan: VectorPlan } | { ok: false; reason: string };
 
@@ -107,6 +111,12 @@ export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision 
   const viaCopy = reductionsThroughCopies(loop.body, fn, inBody);
   /** Canonical invariant offset of idx values from the loop index ('' for the index itself). */
   const offsets = new Map<string, string>([[index, '']]);
+  const terms = new Map<string, OffsetTerm[]>([[index, []]]);
+  const idxVar = (target: string, from: Atom, offset: string, extra?: OffsetTerm): 'idx' => {
+    offsets.set(target, offset);
+    terms.set(target, [...terms.get((from as { name: string }).name)!, ...(extra ? [extra] : [])]);
+    return 'idx';
+  };
   const reductions = new Map<Stmt, Reduction>();
   const accesses: { array: string; key: string | null; store: boolean; accumulate?: boolean }[] = [];
   let vectorWork = false;
@@ -133,7 +143,7 @@ export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision 
         if (!k) return `\`${key(e.value)}\` is read before it is assigned in the iteration`;
         if (k === 'idx') {
           if (tt !== 'i32') return 'the loop index is used as a number';
-          offsets.set(target, offsets.get((e.value as { name: string }).name)!);
+          return idxVar(target, e.value, offsets.get((e.value as { name: string }).name)!);
         }
         return k;
       }
@@ -152,9 +162,9 @@ export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision 
         }
         if (kl === 'inv' && kr === 'inv') return 'inv';
         if (tt === 'i32') {
-          if (e.op === '+' && kl === 'idx' && kr === 'inv') { offsets.set(target, `${offsetOf(e.left)}+${key(e.right)}`); return 'idx'; }
-          if (e.op === '+' && kl === 'inv' && kr === 'idx') { offsets.set(target, `${offsetOf(e.right)}+${key(e.left)}`); return 'idx'; }
-          if (e.op === '-' && kl === 'idx' && kr === 'inv') { offsets.set(target, `${offsetOf(e.left)}-${key(e.right)}`); return 'idx'; }
+          if (e.op === '+' && kl === 'idx' && kr === 'inv') return idxVar(target, e.left, `${offsetOf(e.left)}+${key(e.right)}`, { sign: 1, atom: e.right });
+          if (e.op === '+' && kl === 'inv' && kr === 'idx') return idxVar(target, e.right, `${offsetOf(e.right)}+${key(e.left)}`, { sign: 1, atom: e.left });
+          if (e.op === '-' && kl === 'idx' && kr === 'inv') return idxVar(target, e.left, `${offsetOf(e.left)}-${key(e.right)}`, { sign: -1, atom: e.right });
           return 'index arithmetic other than index + offset';
         }
         if (kl === 'idx' || kr === 'idx') return 'the loop index is used as a number';
@@ -269,7 +279,7 @@ export function planVectorLoop(loop: ForStmt, ctx: LoopContext): VectorDecision 
     if (a.key === null) return no(`\`${a.array}\` is written by the loop and read at a fixed element`);
     if (!keys.has(a.key)) return no(`\`${a.array}\` is written and read at different offsets`);
   }
-  return { ok: true, plan: { kinds, reductions, skip, laneStores, pairStores, offsets } };
+  return { ok: true, plan: { kinds, reductions, skip, laneStores, pairStores, offsets, terms } };
 }
 
 /** `s = s + x`, `s = x + s` or `s = s - x` with s an f64. */
