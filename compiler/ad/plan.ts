@@ -2,7 +2,7 @@
 // sweep may need is kept: not at all, recomputed, pushed on the tape, or
 // copied to a local. See reverse.ts for the strategy.
 import type { Namer } from '../ir/names.js';
-import type { IrFunction, Stmt, Type } from '../ir/nodes.js';
+import type { Atom, Expr, IrFunction, Stmt, Type } from '../ir/nodes.js';
 import { childBlocks, exprReads, forEachStmt, isPure, stmtReads, stmtWrites } from '../ir/walk.js';
 
 export type Save =
@@ -23,10 +23,28 @@ export interface Plan {
   touched: Map<Stmt[], Set<string>>;
   /** Per while loop: its iteration counter, and the slot that saves it when the loop is itself in a loop. */
   counters: Map<Stmt, { name: string; slot?: number }>;
+  /**
+   * Checkpointed loops: the adjoint of each iteration first runs the iteration again
+   * from the variables it carries over from the previous one (pushed at its start),
+   * so what its inner loops save lives on the tape for one iteration only.
+   */
+  checkpoints: Map<Stmt, Checkpoint>;
+}
+
+export interface Checkpoint {
+  /** What one iteration hands the next: pushed at the start of each iteration. */
+  carried: { name: string; slot: number }[];
+  /**
+   * The primal sweep's copy of the loop works on its own names for what lives only in
+   * the loop (scalars it assigns before reading, scratch arrays made with `length`),
+   * so that when the derivative does not need its results, nothing else keeps it alive.
+   */
+  renamed: Map<string, string>;
+  scratch: { name: string; length: Atom }[];
 }
 
 export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>): Plan {
-  const plan: Plan = { saves: new Map(), blockLocals: new Map(), localNames: new Map(), touched: new Map(), counters: new Map() };
+  const plan: Plan = { saves: new Map(), blockLocals: new Map(), localNames: new Map(), touched: new Map(), counters: new Map(), checkpoints: new Map() };
   let slot = 0;
   const assignCount = new Map<string, number>();
   for (const p of fn.params) assignCount.set(p.name, 1);
@@ -185,6 +203,38 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
   };
   visit(fn.body, false, []);
 
+  for (const [k, s] of fn.body.entries()) {
+    if (s.kind !== 'for') continue;
+    const cp = checkpointOf(s, fn.body.slice(k + 1), plan, vars, refilled, (a, n) => {
+      // The array was made once, before the loop, with length n, which nothing changes.
+      let made = false;
+      forEachStmt(fn.body.slice(0, k), (x) => { if (x.kind === 'assign' && x.target === a && x.expr.kind === 'alloc' && sameAtom(x.expr.length, n)) made = true; });
+      return made && assignCount.get(a) === 1 && (n.kind === 'const' || assignCount.get(n.name) === 1);
+    });
+    if (!cp) continue;
+    const elsewhere = new Set<string>();
+    forEachStmt(fn.body.filter((x) => x !== s), (x) => { for (const n of [...stmtReads(x), ...stmtWrites(x)]) elsewhere.add(n); });
+    const renamed = new Map<string, string>();
+    const scratch: Checkpoint['scratch'] = [];
+    for (const n of assignedInBlock(s.body)) {
+      if (elsewhere.has(n) || cp.carried.includes(n)) continue;
+      renamed.set(n, namer.fresh(n));
+      vars.set(renamed.get(n)!, vars.get(n)!);
+    }
+    for (const a of cp.fills) {
+      renamed.set(a.name, namer.fresh(a.name));
+      vars.set(renamed.get(a.name)!, 'f64[]');
+      scratch.push({ name: renamed.get(a.name)!, length: a.length });
+    }
+    plan.checkpoints.set(s, { carried: cp.carried.map((name) => ({ name, slot: slot++ })), renamed, scratch });
+    // An iteration's first assignment to what lives only in it overwrites nothing the adjoint needs.
+    const seen = new Set<string>();
+    for (const x of s.body) {
+      if (x.kind === 'assign' && renamed.has(x.target) && !seen.has(x.target) && plan.saves.get(x)?.how === 'push-old') plan.saves.delete(x);
+      forEachStmt([x], (y) => { for (const n of [...stmtReads(y), ...stmtWrites(y)]) seen.add(n); });
+    }
+  }
+
   // An element must be restored only if a recomputed load could see a later value. For an
   // array of its own block whose loads all come after its stores there, none can.
   const contains = (root: Stmt, pred: (x: Stmt) => boolean) => { let f = false; forEachStmt([root], (x) => { if (pred(x)) f = true; }); return f; };
@@ -205,4 +255,128 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
     plan.saves.set(s, { how: 'push-element', name: s.array, slot: slot++, copy });
   }
   return plan;
+}
+
+/**
+ * Whether a top-level counted loop is worth checkpointing, and can be: some loop
+ * inside it saves values per inner iteration; every array it stores into is its
+ * own scratch (made in it, or filled whole before it is read in each iteration);
+ * no array it reads is changed after it. Returns the scalars an iteration reads
+ * before it assigns them (what it carries over), or undefined.
+ */
+function checkpointOf(loop: Extract<Stmt, { kind: 'for' }>, after: Stmt[], plan: Plan, vars: Map<string, Type>, refilled: Set<string>,
+  lengthIs: (a: string, n: Atom) => boolean): { carried: string[]; fills: { name: string; length: Atom }[] } | undefined {
+  const body = loop.body;
+  const taped = (b: Stmt[]) => {
+    let t = false;
+    forEachStmt(b, (x) => { if (plan.saves.has(x) || x.kind === 'while') t = true; for (const c of childBlocks(x)) if (plan.blockLocals.get(c)?.some((l) => l.how === 'push-new')) t = true; });
+    return t || !!plan.blockLocals.get(b)?.some((l) => l.how === 'push-new');
+  };
+  let worth = false;
+  forEachStmt(body, (x) => { if ((x.kind === 'for' || x.kind === 'while') && taped(x.body)) worth = true; });
+  if (!worth) return undefined;
+  const assignedHere = new Set<string>();
+  forEachStmt(body, (x) => { for (const n of stmtWrites(x)) assignedHere.add(n); });
+  for (const a of [loop.start, loop.end]) if (a.kind === 'var' && assignedHere.has(a.name)) return undefined;
+  // Names used only inside the loop.
+  const outside = new Set<string>();
+  forEachStmt(after, (x) => { for (const n of [...stmtReads(x), ...stmtWrites(x)]) outside.add(n); if (x.kind === 'store') outside.add(x.array); });
+  let ok = true;
+  const stored = new Set<string>(), loaded = new Set<string>();
+  forEachStmt(body, (x) => {
+    if (x.kind === 'store') stored.add(x.array);
+    if (x.kind === 'assign' && x.expr.kind === 'load') loaded.add(x.expr.array);
+    // Helpers may write the arrays they are given; array references must not change.
+    if ((x.kind === 'assign' && x.expr.kind === 'call') || x.kind === 'multi') {
+      const args = x.kind === 'multi' ? x.args : (x.expr as Extract<Expr, { kind: 'call' }>).args;
+      if (args.some((a) => a.kind === 'var' && vars.get(a.name) === 'f64[]')) ok = false;
+    }
+    if (x.kind === 'assign' && vars.get(x.target) === 'f64[]' && (x.expr.kind !== 'alloc' || outside.has(x.target))) ok = false;
+  });
+  if (!ok) return undefined;
+  const madeHere = new Set<string>();
+  forEachStmt(body, (x) => { if (x.kind === 'assign' && x.expr.kind === 'alloc') madeHere.add(x.target); });
+  const fills: { name: string; length: Atom }[] = [];
+  for (const a of stored) {
+    if (madeHere.has(a)) continue;
+    const length = filledWhole(a, body, lengthIs);
+    if (!length) return undefined;
+    fills.push({ name: a, length });
+  }
+  // Arrays the loop reads must still hold the same elements when its adjoint runs.
+  const storedAfter = new Set<string>();
+  forEachStmt(after, (x) => {
+    if (x.kind === 'store') storedAfter.add(x.array);
+    if ((x.kind === 'assign' && x.expr.kind === 'call') || x.kind === 'multi') {
+      const args = x.kind === 'multi' ? x.args : (x.expr as Extract<Expr, { kind: 'call' }>).args;
+      for (const a of args) if (a.kind === 'var') storedAfter.add(a.name);
+    }
+  });
+  for (const a of loaded) if (storedAfter.has(a)) return undefined;
+  for (const a of fills) refilled.add(a.name);
+  return { carried: carriedIn(body, loop.index, assignedHere, vars), fills };
+}
+
+/**
+ * Array `a` is stored only by one loop `for (j = 0; j < n; j++) { ... a[j] = ... }` (n the
+ * length `a` was made with, the store unconditional), and every load of `a` comes after
+ * that loop in the same block: each run of the block fills `a` whole before reading it.
+ */
+function filledWhole(a: string, root: Stmt[], lengthIs: (a: string, n: Atom) => boolean): Atom | undefined {
+  let made: Atom | undefined;
+  let stores = 0, loads = 0;
+  forEachStmt(root, (x) => {
+    if (x.kind === 'store' && x.array === a) stores++;
+    if (x.kind === 'assign' && (x.expr.kind === 'load' && x.expr.array === a)) loads++;
+  });
+  const find = (b: Stmt[]): boolean => {
+    for (const [k, x] of b.entries()) {
+      if (x.kind === 'for' && x.step === 1 && !x.inclusive && x.start.kind === 'const' && x.start.value === 0
+        && x.body.some((y) => y.kind === 'store' && y.array === a && !y.accumulate && y.index.kind === 'var' && y.index.name === x.index)) {
+        made = x.end;
+        let loadsAfter = 0, storesIn = 0;
+        forEachStmt(b.slice(k + 1), (y) => { if (y.kind === 'assign' && y.expr.kind === 'load' && y.expr.array === a) loadsAfter++; });
+        forEachStmt(x.body, (y) => { if (y.kind === 'store' && y.array === a) storesIn++; });
+        return storesIn === stores && loadsAfter === loads;
+      }
+      for (const c of childBlocks(x)) if (find(c)) return true;
+    }
+    return false;
+  };
+  if (!find(root) || !made) return undefined;
+  return lengthIs(a, made) ? made : undefined;
+}
+
+const sameAtom = (x: Atom, y: Atom) => (x.kind === 'var' ? y.kind === 'var' && x.name === y.name : y.kind === 'const' && x.value === y.value);
+
+/** Scalars a loop body may read before it assigns them in the same iteration: the state one iteration hands the next. */
+function carriedIn(body: Stmt[], index: string, assignedHere: Set<string>, vars: Map<string, Type>): string[] {
+  const carried = new Set<string>();
+  const read = (n: string, defined: Set<string>) => {
+    if (n !== index && assignedHere.has(n) && !defined.has(n) && vars.get(n) !== 'f64[]') carried.add(n);
+  };
+  const block = (b: Stmt[], defined: Set<string>): Set<string> => {
+    for (const x of b) {
+      if (x.kind === 'if') {
+        read((x.cond as { name?: string }).name ?? '', defined);
+        const t = block(x.then, new Set(defined)), e = block(x.else, new Set(defined));
+        for (const n of t) if (e.has(n)) defined.add(n);
+        continue;
+      }
+      if (x.kind === 'for' || x.kind === 'while') {
+        // A loop may run no times: what it assigns is not definitely assigned after it.
+        if (x.kind === 'for') for (const n of stmtReads(x)) read(n, defined);
+        const inner = new Set(defined);
+        if (x.kind === 'for') inner.add(x.index);
+        if (x.kind === 'while') block(x.update, block(x.body, block(x.test, inner)));
+        else block(x.body, inner);
+        continue;
+      }
+      for (const n of stmtReads(x)) read(n, defined);
+      for (const n of stmtWrites(x)) defined.add(n);
+    }
+    return defined;
+  };
+  block(body, new Set());
+  return [...carried];
 }

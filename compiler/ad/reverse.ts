@@ -18,9 +18,9 @@
 // (`dx = e`), later ones add; nothing is materialised until it must be.
 import { CompileError } from '../diagnostics.js';
 import { Namer, adjointHint } from '../ir/names.js';
-import { f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Loc, type Stmt, type TapeKind, type Type } from '../ir/nodes.js';
+import { bool, f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Loc, type Stmt, type TapeKind, type Type } from '../ir/nodes.js';
 import { printAtom, printExpr } from '../ir/print.js';
-import { assignedIn, exprReads, forEachStmt } from '../ir/walk.js';
+import { assignedIn, exprReads, forEachStmt, renameStmts } from '../ir/walk.js';
 import { normalizeExits } from './normalize.js';
 import { planSaves, type Plan, type Save } from './plan.js';
 import { activity } from './activity.js';
@@ -217,9 +217,17 @@ class Reverser {
 
   // ---- the primal sweep ---------------------------------------------------
 
-  private primalBlock(stmts: Stmt[]): Stmt[] {
+  private primalBlock(stmts: Stmt[], ownLocals = true): Stmt[] {
     const out: Stmt[] = [];
     for (const s of stmts) {
+      const checkpoint = this.plan.checkpoints.get(s);
+      if (checkpoint && s.kind === 'for') {
+        // Only the state carried between iterations is saved; the adjoint re-runs each iteration.
+        const pushes: Stmt[] = checkpoint.carried.map((c) => ({ kind: 'push', tape: this.tapeKind(c.name), value: v(c.name), slot: c.slot }));
+        for (const a of checkpoint.scratch) out.push({ kind: 'assign', target: a.name, expr: { kind: 'alloc', length: a.length } });
+        out.push({ ...s, body: [...pushes, ...renameStmts(s.body, (n) => checkpoint.renamed.get(n) ?? n)] });
+        continue;
+      }
       const save = this.plan.saves.get(s);
       if (save?.how === 'push-old') {
         const t = this.tapeKind(save.name);
@@ -262,7 +270,7 @@ class Reverser {
       }
     }
     // Values local to this block are pushed when it ends, so they are the first popped when its adjoint starts.
-    for (const l of this.plan.blockLocals.get(stmts) ?? []) {
+    for (const l of ownLocals ? this.plan.blockLocals.get(stmts) ?? [] : []) {
       if (l.how !== 'push-new') continue;
       out.push({ kind: 'push', tape: this.tapeKind(l.name), value: v(l.name), slot: l.slot });
       if (this.vars.get(l.name) === 'f64[]' && this.active.has(l.name)) {
@@ -282,10 +290,10 @@ class Reverser {
 
   // ---- the adjoint sweep --------------------------------------------------
 
-  private adjointBlock(stmts: Stmt[]): Stmt[] {
+  private adjointBlock(stmts: Stmt[], ownLocals = true): Stmt[] {
     const out: Stmt[] = [];
     // Values local to this block come back first: popped (last pushed first), then recomputed in order.
-    const locals = this.plan.blockLocals.get(stmts) ?? [];
+    const locals = ownLocals ? this.plan.blockLocals.get(stmts) ?? [] : [];
     for (const l of [...locals].reverse()) {
       if (l.how !== 'push-new') continue;
       if (this.vars.get(l.name) === 'f64[]' && this.active.has(l.name)) {
@@ -577,7 +585,7 @@ class Reverser {
   }
 
   /** The adjoint of a loop body runs many times: everything it touches must be a real value, except its own locals. */
-  private loopBody(body: Stmt[], out: Stmt[]): Stmt[] {
+  private loopBody(body: Stmt[], out: Stmt[], checkpoint?: Plan['checkpoints'] extends Map<Stmt, infer C> ? C : never): Stmt[] {
     const touched = this.plan.touched.get(body)!;
     const locals = new Set(this.plan.localNames.get(body) ?? []);
     const mustBeReal = [...touched]
@@ -587,13 +595,30 @@ class Reverser {
     const inv = new Set([...this.nonzero, ...mustBeReal]);
     for (const x of locals) { const d = this.adj.get(x); if (d) inv.delete(d); }
     this.nonzero = new Set(inv);
-    const b = this.adjointBlock(body);
+    // A checkpointed iteration is run again first (with its saves): its own locals are then all at hand.
+    const rerun: Stmt[] = [];
+    if (checkpoint) {
+      for (const c of [...checkpoint.carried].reverse()) rerun.push({ kind: 'assign', target: c.name, expr: { kind: 'pop', tape: this.tapeKind(c.name), slot: c.slot } });
+      rerun.push(...this.primalBlock(body, false));
+    }
+    const b = this.adjointBlock(body, !checkpoint);
     this.reconcile(inv, b);
-    return b;
+    return b.length ? [...rerun, ...b] : b;
   }
 
   private adjointFor(s: Extract<Stmt, { kind: 'for' }>, out: Stmt[]): void {
-    const body = this.loopBody(s.body, out);
+    const checkpoint = this.plan.checkpoints.get(s);
+    if (checkpoint) {
+      // What lives only in the loop was computed under other names in the primal sweep; where
+      // the re-run saves such a value before assigning it, it must hold something already.
+      const saved = new Set<string>();
+      forEachStmt(s.body, (x) => { const save = this.plan.saves.get(x); if (save?.how === 'push-old' && checkpoint.renamed.has(save.name)) saved.add(save.name); });
+      for (const n of saved) {
+        const type = this.vars.get(n);
+        out.push({ kind: 'assign', target: n, expr: { kind: 'atom', value: type === 'f64' ? f64(0) : type === 'bool' ? bool(false) : i32(0) } });
+      }
+    }
+    const body = this.loopBody(s.body, out, checkpoint);
     if (!body.length) return;
     const last = this.lastIndex(s, out);
     out.push({ kind: 'for', index: s.index, start: last, end: s.start, step: s.step === 1 ? -1 : 1, inclusive: true, body, loc: s.loc });

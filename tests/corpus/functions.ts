@@ -266,6 +266,73 @@ function scratch(x: Float64Array, m: Float64Array, n: number, d: number) {
   return s;
 }
 
+// ---- loops whose iterations are re-run in the adjoint (checkpointed) -------
+
+/** A Gaussian-mixture-like log-likelihood: scratch arrays filled whole in each iteration, inner loops that save. */
+function mixture(w: Float64Array, mu: Float64Array, x: Float64Array, n: number, K: number, d: number) {
+  const xc = new Float64Array(d);
+  const logit = new Float64Array(K);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < d; j++) xc[j] = x[i * d + j] - mu[k * d + j];
+      let sq = 0;
+      for (let j = 0; j < d; j++) {
+        let z = xc[j];
+        for (let l = 0; l < j; l++) z += 0.3 * xc[l] * w[k];
+        sq += z * z;
+      }
+      logit[k] = w[k] - 0.5 * sq;
+    }
+    let mx = logit[0];
+    for (let k = 1; k < K; k++) mx = Math.max(mx, logit[k]);
+    let se = 0;
+    for (let k = 0; k < K; k++) se += Math.exp(logit[k] - mx);
+    total += mx + Math.log(se);
+  }
+  return total;
+}
+
+/** State carried from one iteration to the next and used non-linearly. */
+function carried(x: Float64Array, a: number, n: number, d: number) {
+  let s = a;
+  for (let i = 0; i < n; i++) {
+    let acc = 0;
+    for (let j = 0; j < d; j++) acc = Math.sin(acc + x[i * d + j] * s);
+    s = s * 0.9 + Math.tanh(acc);
+  }
+  return s * s;
+}
+
+/** An array the loop reads is written after it: its iterations cannot simply be re-run later. */
+function laterWrite(x: Float64Array, n: number) {
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) y[i] = x[i] * x[i];
+  let s = 0;
+  // (t is declared outside: the IR validator cannot see that the adjoint loop runs only if this one did)
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    t = 0;
+    for (let j = 0; j <= i; j++) t = Math.cos(t) + y[j];
+    s += t * t;
+  }
+  for (let i = 0; i < n; i++) y[i] = 0.5 * x[i];
+  return s + y[0] * x[1];
+}
+
+/** A buffer carried between iterations (not filled whole): no re-running either. */
+function partialFill(x: Float64Array, n: number, d: number) {
+  const buf = new Float64Array(d);
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 1; j < d; j++) buf[j] = buf[j] * 0.5 + x[i * d + j];
+    let t = 0;
+    for (let j = 0; j < d; j++) t = Math.sin(t + buf[j]);
+    s += t;
+  }
+  return s;
+}
+
 export const corpus: Case[] = [
   { name: 'poly', f: poly, args: (r) => [r.uniform(-2, 2), r.uniform(-2, 2)], wrt: [0, 1] },
   { name: 'trig', f: trig, args: (r) => [r.uniform(-1.5, 1.5), r.uniform(0.5, 2)], wrt: [0, 1] },
@@ -293,5 +360,9 @@ export const corpus: Case[] = [
   { name: 'realBounds', f: realBounds, args: (r) => [r.array(5), 3.5, r.uniform(-1, 1)], wrt: [0, 2] },
   { name: 'rowsXent', f: rowsXent, scope: { np }, args: (r) => [r.array(12, -2, 2), Float64Array.from([1, 0, 2, 1]), 4, 3], noWasm: 'np operations are JS-only for now' },
   { name: 'scratch', f: scratch, args: (r) => [r.array(12), r.array(3), 4, 3], wrt: [0, 1] },
+  { name: 'mixture', f: mixture, args: (r) => [r.array(3), r.array(6), r.array(12), 4, 3, 2], wrt: [0, 1] },
+  { name: 'carried', f: carried, args: (r) => [r.array(12), r.uniform(-1, 1), 4, 3], wrt: [0, 1] },
+  { name: 'laterWrite', f: laterWrite, args: (r) => [r.array(5), 5], wrt: [0] },
+  { name: 'partialFill', f: partialFill, args: (r) => [r.array(12), 4, 3], wrt: [0] },
   { name: 'usesArrayResult', f: usesArrayResult, scope: { scaled }, args: (r) => [r.array(5), r.uniform(-1, 1)], wrt: [0, 1] },
 ];

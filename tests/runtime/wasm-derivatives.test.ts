@@ -16,6 +16,7 @@ const CASES: [string, Mode][] = [
   ['trig', 'grad'], ['rosenbrock', 'grad'], ['rosenbrock', 'jvp'], ['rosenbrock', 'hvp'],
   ['newtonSqrt', 'grad'], ['matvecLoss', 'grad'], ['softmaxXent', 'grad'], ['continueLoop', 'grad'],
   ['mlp', 'grad'], ['mlp', 'hvp'], ['gather', 'grad'], ['usesArrayResult', 'grad'],
+  ['mixture', 'grad'], ['carried', 'hvp'],
 ];
 
 const flat = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
