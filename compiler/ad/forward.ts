@@ -8,7 +8,7 @@ import { CompileError } from '../diagnostics.js';
 import { Namer, tangentHint } from '../ir/names.js';
 import { assertNever, f64, v, type Atom, type Expr, type IrFunction, type IrModule, type Stmt, type Type } from '../ir/nodes.js';
 import { assignedIn, exprReads } from '../ir/walk.js';
-import { arrayRuleByName, scalarRule, type ArrayRule } from '../rules/index.js';
+import { arrayRuleByName, ruleArgs, scalarRule, type ArrayRule } from '../rules/index.js';
 import { activity } from './activity.js';
 import { pruneModule, setLoc } from './reverse.js';
 import { instantiate } from './template.js';
@@ -257,11 +257,12 @@ class Forward {
     const rule = scalarRule(name);
     if (!rule) throw new Error(`internal error: no rule for ${name}`);
     const env = new Map<string, Atom>();
-    rule.args.forEach((n, i) => { env.set(n, args[i]); env.set(`t${n}`, this.tanAtom(args[i])); });
+    const shape = ruleArgs(rule, args.length);
+    shape.names.forEach((n, i) => { env.set(n, args[i]); env.set(`t${n}`, this.tanAtom(args[i])); });
     env.set('out', v(y));
     if (rule.forward) return instantiate(rule.forward, env, this.namer, this.vars, out);
     const terms: { value: Atom; negate: boolean }[] = [];
-    rule.partials!.forEach((p, i) => {
+    shape.partials!.forEach((p, i) => {
       if (!this.isActive(args[i]) || p === '0') return;
       const ta = this.tanAtom(args[i]);
       if (p === '1' || p === '-1') { terms.push({ value: ta, negate: p === '-1' }); return; }

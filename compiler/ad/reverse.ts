@@ -25,7 +25,7 @@ import { normalizeExits } from './normalize.js';
 import { planSaves, type Plan, type Save } from './plan.js';
 import { activity } from './activity.js';
 import { instantiate } from './template.js';
-import { arrayRuleByName, scalarRule, type ArrayRule } from '../rules/index.js';
+import { arrayRuleByName, ruleArgs, scalarRule, type ArrayRule } from '../rules/index.js';
 
 export interface ReverseOptions {
   /** Entry parameters to differentiate with respect to. */
@@ -449,12 +449,13 @@ class Reverser {
     if (!rule) throw new Error(`internal error: no rule for ${name}`);
     const activeArgs = args.map((a) => this.isActive(a));
     if (!activeArgs.some(Boolean)) return;
-    if (rule.partials) {
-      rule.partials.forEach((p, i) => {
+    const shape = ruleArgs(rule, args.length);
+    if (shape.partials) {
+      shape.partials.forEach((p, i) => {
         const a = args[i];
         if (!activeArgs[i] || p === '0') return;
         if (p === '1' || p === '-1') { acc.push({ x: (a as { name: string }).name, value: v(dy), negate: p === '-1' }); return; }
-        const partial = instantiate(p, this.env(rule.args, args, y), this.namer, this.vars, out);
+        const partial = instantiate(p, this.env(shape.names, args, y), this.namer, this.vars, out);
         const t = this.temp(`${dy}_${(a as { name: string }).name}`, 'f64');
         out.push({ kind: 'assign', target: t, expr: { kind: 'binary', op: '*', left: v(dy), right: partial } });
         acc.push({ x: (a as { name: string }).name, value: v(t) });

@@ -109,7 +109,7 @@ export class Lowerer {
     }
     const body = this.out;
     checkDefiniteAssignment(body, new Set(this.unset.keys()), (name, atom, stmt) => {
-      const at = (atom && this.readAt.get(atom)?.loc?.start) ?? stmt.loc;
+      const at = (atom && this.readAt.get(atom)?.loc?.start) ?? ('loc' in stmt ? stmt.loc : undefined);
       throw new CompileError('CT1111', { name: this.unset.get(name) ?? name }, { fn: this.pf.name, at, source: this.pf.source });
     });
     const types = new Map<string, Type>();
@@ -710,7 +710,7 @@ export class Lowerer {
         for (let i = 1; i < args.length; i++) acc = this.define(i === args.length - 1 ? (hint ?? short) : short, 'num', { kind: 'prim', name, args: [acc, args[i]] }, node);
         return acc;
       }
-      if (args.length !== rule.args.length) {
+      if (args.length !== rule.args.length && !(rule.variadic && args.length > 2)) {
         this.fail('CT1107', { name, got: args.length, want: rule.args.length }, node);
       }
       const argHint = args.length === 1 && args[0].kind === 'var' ? `${short}_${args[0].name}` : short;

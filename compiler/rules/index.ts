@@ -15,6 +15,18 @@ export function scalarRule(name: string): ScalarRule | undefined {
 }
 
 /** Math functions that take any number of arguments and are taken as nested pairs. */
-export const variadic = new Set(['Math.max', 'Math.min', 'Math.hypot']);
+export const variadic = new Set(['Math.max', 'Math.min']);
+
+/**
+ * A rule's argument names and partials for a call with `n` arguments: a variadic
+ * rule repeats its first argument's partial, renamed, for every argument.
+ */
+export function ruleArgs(rule: ScalarRule, n: number): { names: string[]; partials?: string[] } {
+  if (!rule.variadic || n === rule.args.length) return { names: rule.args, partials: rule.partials };
+  const first = rule.args[0];
+  const names = Array.from({ length: n }, (_, i) => `${first}${i}`);
+  const partial = rule.partials![0];
+  return { names, partials: names.map((m) => partial.replace(new RegExp(`\\b${first}\\b`, 'g'), m)) };
+}
 
 export { arrayRules, arrayRuleByName, arrayResultIsArray, type ArrayRule, type ArgKind } from './np.js';

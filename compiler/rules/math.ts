@@ -43,8 +43,8 @@ export const mathRules: ScalarRule[] = [
   },
   {
     name: 'Math.hypot', args: ['a', 'b'], domain: ['nonzero', 'nonzero'], js: 'Math.hypot', as: 'Math.hypot',
-    partials: ['a / out', 'b / out'],
-    note: 'NaN at (0, 0); Math.hypot(a, b, c, ...) is taken as nested pairs',
+    partials: ['a / out', 'b / out'], variadic: true,
+    note: 'NaN where every argument is 0; Math.hypot(a, b, c, ...): ∂/∂aᵢ = aᵢ / out',
   },
   {
     name: 'Math.max', args: ['a', 'b'], domain: ['any', 'any'], js: 'Math.max', as: 'Math.max',

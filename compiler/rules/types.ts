@@ -22,6 +22,11 @@ export interface ScalarRule {
    */
   reverse?: string;
   forward?: string;
+  /**
+   * Takes any number of arguments (two or more), each treated alike: every
+   * argument's partial is the first one's, with that argument in its place.
+   */
+  variadic?: boolean;
   /** Per-argument sampling domain for the table-driven tests. */
   domain: Domain[];
   /** The convention at kinks and edges, stated where the rule is. */

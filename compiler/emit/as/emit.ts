@@ -441,6 +441,11 @@ class FunctionEmitter {
     }
     if (rule.name === 'neg' && args.length === 1) return this.unary('neg', args[0], target);
     if (/^[-+*/%]$|^\*\*$/.test(rule.name) && args.length === 2) return this.binary(rule.name, args[0], args[1], target);
+    if (rule.variadic && args.length > 2) {
+      // AssemblyScript's Math takes two arguments: nested pairs (the same value to rounding).
+      const code = args.map((a) => this.atomAs(a, 'f64').code).reduce((acc, a) => `${rule.as}(${acc}, ${a})`);
+      return ex(code, 'f64');
+    }
     if (args.length !== rule.args.length) this.fail(`\`${name}\` with ${args.length} arguments`, loc);
     return ex(`${rule.as}(${args.map((a) => this.atomAs(a, 'f64').code).join(', ')})`, 'f64');
   }
