@@ -227,6 +227,19 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
       scratch.push({ name: renamed.get(a.name)!, length: a.length });
     }
     plan.checkpoints.set(s, { carried: cp.carried.map((name) => ({ name, slot: slot++ })), renamed, scratch });
+    // Inside a re-run iteration the tape holds one iteration's values, so costly primitives are
+    // kept rather than computed a third time (as a person writing the gradient would keep them).
+    forEachStmt(s.body, (x) => {
+      for (const c of childBlocks(x)) {
+        for (const l of plan.blockLocals.get(c) ?? []) {
+          const e = l.stmt.kind === 'assign' ? l.stmt.expr : undefined;
+          if (l.how !== 'recompute' || !e || !((e.kind === 'prim' && COSTLY.test(e.name)) || (e.kind === 'binary' && e.op === '**'))) continue;
+          l.how = 'push-new';
+          l.slot = slot++;
+          plan.saves.set(l.stmt, { how: 'push-new', name: l.name, slot: l.slot });
+        }
+      }
+    });
     // An iteration's first assignment to what lives only in it overwrites nothing the adjoint needs.
     const seen = new Set<string>();
     for (const x of s.body) {
@@ -346,6 +359,9 @@ function filledWhole(a: string, root: Stmt[], lengthIs: (a: string, n: Atom) => 
   if (!find(root) || !made) return undefined;
   return lengthIs(a, made) ? made : undefined;
 }
+
+/** Primitives that cost far more than a push and a pop. */
+const COSTLY = /^Math\.(exp|expm1|log|log1p|log2|log10|sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|asinh|acosh|atanh|hypot|cbrt|pow)$/;
 
 const sameAtom = (x: Atom, y: Atom) => (x.kind === 'var' ? y.kind === 'var' && x.name === y.name : y.kind === 'const' && x.value === y.value);
 
