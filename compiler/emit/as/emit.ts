@@ -4,12 +4,12 @@
 // length stored just before the data; see README.md for the whole ABI.
 import { scalarRule } from '../../rules/index.js';
 import { assertNever, type Atom, type Const, type Expr, type IrFunction, type IrModule, type Loc, type Stmt, type Type } from '../../ir/nodes.js';
-import { assignedIn, forEachStmt } from '../../ir/walk.js';
+import { assignedIn, forEachStmt, stmtWrites as stmtWritesOf } from '../../ir/walk.js';
 import { provenInRange } from './bounds.js';
 import { AsNamer } from './names.js';
 import { npAssign, type NpHost } from './np.js';
 import { prelude, type PreludePart } from './prelude.js';
-import { aliasClasses, planVectorLoop, VECTOR_OPS, VECTOR_PRIMS, type ForStmt, type LaneKind, type LoopContext, type VectorPlan } from './simd.js';
+import { aliasClasses, planVectorLoop, VECTOR_OPS, VECTOR_PRIMS, type ForStmt, type LaneKind, type LoopContext, type OffsetTerm, type VectorPlan } from './simd.js';
 
 export interface AsEmitOptions {
   /** Emit f64x2 loops where the analysis allows (default true). */
@@ -195,6 +195,13 @@ class FunctionEmitter {
   private readonly proven: Set<Stmt>;
   /** Lengths of arrays read once before the loop being emitted (array → the local holding it). */
   private readonly lens = new Map<string, string>();
+  /** Accesses a guard before the enclosing loop has found in range (while emitting its unchecked copy). */
+  private assumed = new Set<Stmt>();
+
+  /** Whether an access (a load's assignment, a store) can go without a check. */
+  private unchecked(s: Stmt): boolean {
+    return this.proven.has(s) || this.assumed.has(s);
+  }
 
   constructor(private readonly m: ModuleEmitter, private readonly fn: IrFunction) {
     this.namer = new AsNamer([...m.fnNames.values(), ...m.resultGlobals.keys()]);
@@ -304,7 +311,7 @@ class FunctionEmitter {
       }
       case 'load': {
         const a = this.array(e.array), i = this.index(e.index, loc).code;
-        if (s && this.proven.has(s)) { this.m.used.add('arrays'); return ex(`at(${a}, ${i})`, 'f64'); }
+        if (s && this.unchecked(s)) { this.m.used.add('arrays'); return ex(`at(${a}, ${i})`, 'f64'); }
         this.m.used.add('checked');
         return ex(`atc(${a}, ${i}, ${this.lengthCode(e.array)})`, 'f64');
       }
@@ -345,7 +352,7 @@ class FunctionEmitter {
     for (const b of blocks) {
       for (const n of assignedIn(b)) assigned.add(n);
       forEachStmt(b, (x) => {
-        if (this.proven.has(x)) return;
+        if (this.unchecked(x)) return;
         if (x.kind === 'store') arrays.add(x.array);
         if (x.kind === 'assign' && x.expr.kind === 'load') arrays.add(x.expr.array);
       });
@@ -487,7 +494,7 @@ class FunctionEmitter {
       }
       case 'store': {
         const a = this.array(s.array), i = this.index(s.index, s.loc).code, v = this.atomAs(s.value, 'f64').code;
-        if (this.proven.has(s)) {
+        if (this.unchecked(s)) {
           this.m.used.add('arrays');
           this.line(s.accumulate ? `accum(${a}, ${i}, ${v});` : `put(${a}, ${i}, ${v});`);
         } else {
@@ -686,11 +693,124 @@ class FunctionEmitter {
     const i = this.name(s.index);
     const start = this.start(s);
     const init = this.declares(s, s.index) ? `let ${i}: i32 = ${start}` : `${i} = ${start}`;
-    this.line(`for (${init}; ${i} ${cmp} ${bound}; ${s.step === 1 ? `${i}++` : `${i}--`}) {`);
-    this.loopStack.push({ brk: ['break;'], cont: ['continue;'] });
-    this.nested(() => this.block(s.body));
-    this.loopStack.pop();
+    const loop = () => {
+      this.line(`for (${init}; ${i} ${cmp} ${bound}; ${s.step === 1 ? `${i}++` : `${i}--`}) {`);
+      this.loopStack.push({ brk: ['break;'], cont: ['continue;'] });
+      this.nested(() => this.block(s.body));
+      this.loopStack.pop();
+      this.line('}');
+    };
+    const { guard, covered } = innermost ? this.scalarGuard(s, start, bound, cmp) : { guard: [], covered: new Set<Stmt>() };
+    if (!guard.length) return loop();
+    // Versioned: without the checks the guard covers when it holds, with every check otherwise.
+    const ok = this.namer.fresh(`${i}_in_range`);
+    this.line('// the loop runs without bounds checks if every index it uses at the loop index plus an offset stays in range');
+    this.line(`const ${ok} = ${guard.join(' && ')};`);
+    this.line(`if (${ok}) {`);
+    const saved = this.assumed;
+    this.assumed = new Set([...saved, ...covered]);
+    try { this.nested(loop); } finally { this.assumed = saved; }
+    this.line('} else {');
+    this.nested(loop);
     this.line('}');
+  }
+
+  /**
+   * Integer values of a loop body at the loop index plus an offset known before
+   * the loop (`j = i + k`, `m = j - 1`), and invariant integer values computed
+   * in the body from values set before the loop (`p = r * cols`), each assigned
+   * once at the body's top level: name → offset terms (or code) and position.
+   */
+  private affineIndices(s: ForStmt, vectorKinds?: Map<string, LaneKind>): {
+    affine: Map<string, { terms: OffsetTerm[]; pos: number }>;
+    inv: Map<string, { code: string; pos: number }>;
+    outside: (a: Atom) => boolean;
+  } {
+    const inBody = assignedIn(s.body);
+    const outside = (a: Atom) => (a.kind === 'const' ? Number.isInteger(a.value) : !inBody.has(a.name) && this.typeOf(a.name) === 'i32');
+    const writes = new Map<string, number>();
+    forEachStmt(s.body, (b) => { for (const n of stmtWritesOf(b)) writes.set(n, (writes.get(n) ?? 0) + 1); });
+    const affine = new Map<string, { terms: OffsetTerm[]; pos: number }>([[s.index, { terms: [], pos: -1 }]]);
+    const inv = new Map<string, { code: string; pos: number }>();
+    const invAtom = (a: Atom, p: number) => outside(a) || (a.kind === 'var' && (inv.get(a.name)?.pos ?? p) < p);
+    const aff = (a: Atom, p: number) => (a.kind === 'var' && (affine.get(a.name)?.pos ?? p) < p ? affine.get(a.name)!.terms : undefined);
+    s.body.forEach((b, p) => {
+      if (b.kind !== 'assign' || writes.get(b.target) !== 1 || this.typeOf(b.target) !== 'i32') return;
+      if (vectorKinds && vectorKinds.get(b.target) !== 'inv' && vectorKinds.get(b.target) !== 'idx') return;
+      const e = b.expr;
+      if (e.kind === 'atom') {
+        const t = aff(e.value, p);
+        if (t) affine.set(b.target, { terms: t, pos: p });
+        else if (outside(e.value)) inv.set(b.target, { code: this.atomAs(e.value, 'i32').code, pos: p });
+        return;
+      }
+      if (e.kind !== 'binary' || !ARITH.has(e.op)) return;
+      const tl = aff(e.left, p), tr = aff(e.right, p);
+      if (tl && e.op !== '*' && invAtom(e.right, p)) affine.set(b.target, { terms: [...tl, { sign: e.op === '+' ? 1 : -1, atom: e.right }], pos: p });
+      else if (tr && e.op === '+' && invAtom(e.left, p)) affine.set(b.target, { terms: [...tr, { sign: 1, atom: e.left }], pos: p });
+      else if (outside(e.left) && outside(e.right)) inv.set(b.target, { code: this.binary(e.op, e.left, e.right, 'i32').code, pos: p });
+    });
+    return { affine, inv, outside };
+  }
+
+  /**
+   * The conditions (computed once before the loop, in i64 so that nothing
+   * wraps) under which accesses at the loop index plus an offset stay in their
+   * array over the loop's whole index range.
+   */
+  private rangeGuard(s: ForStmt, start: string, bound: string, cmp: string, accesses: { array: string; terms: OffsetTerm[] }[], inv: Map<string, { code: string }>): string[] {
+    const termCode = (a: Atom) => (a.kind === 'var' && inv.has(a.name) ? inv.get(a.name)!.code : this.atomAs(a, 'i32').code);
+    // i64 sums `base + Σ terms + c`: constants folded, a literal base folded too
+    const literal = (code: string) => (/^-?\d+$/.test(code) ? Number(code) : undefined);
+    const sum = (base: string, c: number, terms: OffsetTerm[]) => {
+      let k = c;
+      const parts: string[] = [];
+      const b = literal(base);
+      if (b === undefined) parts.push(`<i64>${/^[\w$.]+$/.test(base) ? base : `(${base})`}`);
+      else k += b;
+      for (const t of terms) {
+        const v = t.atom.kind === 'const' ? t.atom.value : undefined;
+        if (v !== undefined) k += t.sign * v;
+        else parts.push(`${t.sign > 0 ? (parts.length ? '+ ' : '') : '- '}<i64>${/^[\w$.]+$/.test(termCode(t.atom)) ? termCode(t.atom) : `(${termCode(t.atom)})`}`);
+      }
+      const text = parts.join(' ').replace(/^- /, '-');
+      return { text: k === 0 ? text || '0' : text ? `${text} ${k > 0 ? '+' : '-'} ${Math.abs(k)}` : String(k), constant: parts.length ? undefined : k };
+    };
+    // the first and last values of the index (a loop that does not run makes lo > hi: any answer will do)
+    const [lo, hi] = s.step === 1
+      ? [{ base: start, c: 0 }, { base: bound, c: cmp === '<' ? -1 : 0 }]
+      : [{ base: bound, c: cmp === '>' ? 1 : 0 }, { base: start, c: 0 }];
+    const guard: string[] = [];
+    const seen = new Set<string>();
+    for (const { array, terms } of accesses) {
+      const first = sum(lo.base, lo.c, terms), last = sum(hi.base, hi.c, terms);
+      const key = `${array}|${first.text}|${last.text}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (first.constant === undefined || first.constant < 0) guard.push(`${first.text} >= 0`);
+      guard.push(`${last.text} < <i64>${this.lengthCode(array)}`);
+    }
+    return guard;
+  }
+
+  /** Guards for an innermost scalar loop's accesses at the loop index plus an offset known before it. */
+  private scalarGuard(s: ForStmt, start: string, bound: string, cmp: string): { guard: string[]; covered: Set<Stmt> } {
+    const { affine, inv } = this.affineIndices(s);
+    const inBody = assignedIn(s.body);
+    const accesses: { array: string; terms: OffsetTerm[] }[] = [];
+    const covered = new Set<Stmt>();
+    s.body.forEach((top, q) => {
+      forEachStmt([top], (b) => {
+        if (this.unchecked(b)) return;
+        const acc = b.kind === 'store' ? b : b.kind === 'assign' && b.expr.kind === 'load' ? b.expr : undefined;
+        if (!acc || acc.index.kind !== 'var' || inBody.has(acc.array)) return;
+        const a = affine.get(acc.index.name);
+        if (!a || a.pos >= q) return;
+        accesses.push({ array: acc.array, terms: a.terms });
+        covered.add(b);
+      });
+    });
+    return { guard: this.rangeGuard(s, start, bound, cmp, accesses, inv), covered };
   }
 
   /**
@@ -741,31 +861,14 @@ class FunctionEmitter {
    * `+ - *` (`r * cols`, when nothing hoisted it) is computed the same way in
    * the guard. Other accesses are checked at every step.
    */
-  private vectorBounds(s: ForStmt, plan: VectorPlan, bound: string, cmp: string): { guard: string[]; perStep: Set<Stmt> } {
+  private vectorBounds(s: ForStmt, plan: VectorPlan, start: string, bound: string, cmp: string): { guard: string[]; perStep: Set<Stmt> } {
     const inBody = assignedIn(s.body);
-    const outside = (a: Atom) => a.kind === 'const' || !inBody.has(a.name);
-    const writes = new Map<string, number>();
-    for (const b of s.body) if (b.kind === 'assign') writes.set(b.target, (writes.get(b.target) ?? 0) + 1);
-    const inv = new Map<string, string>();
-    for (const b of s.body) {
-      if (b.kind !== 'assign' || writes.get(b.target) !== 1 || plan.kinds.get(b.target) !== 'inv' || this.typeOf(b.target) !== 'i32') continue;
-      const e = b.expr;
-      const i32Outside = (a: Atom) => outside(a) && this.atom(a).type === 'i32';
-      if (e.kind === 'atom' && i32Outside(e.value)) inv.set(b.target, this.atom(e.value).code);
-      else if (e.kind === 'binary' && ARITH.has(e.op) && i32Outside(e.left) && i32Outside(e.right)) inv.set(b.target, this.binary(e.op, e.left, e.right, 'i32').code);
-    }
+    const { inv, outside } = this.affineIndices(s, plan.kinds);
     const before = (a: Atom) => outside(a) || (a.kind === 'var' && inv.has(a.name));
-    const termCode = (a: Atom) => (a.kind === 'var' && inv.has(a.name) ? `(${inv.get(a.name)})` : operand(this.atomAs(a, 'i32')));
-    const i = this.name(s.index);
-    // the first and last values of the index (a loop that does not run makes lo > hi: any answer will do)
-    const [lo, hi] = s.step === 1
-      ? [`<i64>${i}`, cmp === '<' ? `<i64>(${bound}) - 1` : `<i64>(${bound})`]
-      : [cmp === '>' ? `<i64>(${bound}) + 1` : `<i64>(${bound})`, `<i64>${i}`];
-    const guard: string[] = [];
+    const accesses: { array: string; terms: OffsetTerm[] }[] = [];
     const perStep = new Set<Stmt>();
-    const seen = new Set<string>();
     for (const b of s.body) {
-      if (plan.skip.has(b) || this.proven.has(b)) continue;
+      if (plan.skip.has(b) || this.unchecked(b)) continue;
       let array: string, index: Atom;
       if (b.kind === 'store') ({ array, index } = b);
       else if (b.kind === 'assign' && b.expr.kind === 'load' && plan.kinds.get(b.target) === 'vec') ({ array, index } = b.expr);
@@ -773,13 +876,9 @@ class FunctionEmitter {
       const terms = index.kind === 'var' ? plan.terms.get(index.name) : undefined;
       if (!terms) throw new AsEmitError('internal error: a vectorised access not at the loop index plus an offset');
       if (inBody.has(array) || !terms.every((t) => before(t.atom))) { perStep.add(b); continue; }
-      const key = `${array}|${plan.offsets.get((index as { name: string }).name)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const off = terms.map((t) => ` ${t.sign > 0 ? '+' : '-'} <i64>${termCode(t.atom)}`).join('');
-      guard.push(`${lo}${off} >= 0`, `${hi}${off} < <i64>${this.lengthCode(array)}`);
+      accesses.push({ array, terms });
     }
-    return { guard, perStep };
+    return { guard: this.rangeGuard(s, start, bound, cmp, accesses, inv), perStep };
   }
 
   /** An f64x2 loop over pairs of iterations, then the scalar loop for what is left. */
@@ -840,7 +939,7 @@ class FunctionEmitter {
       return `f64x2.splat(${this.atomAs(a, 'f64').code})`;
     };
     // Indices not proven in range: checked once before the loop when possible (guard), else at every step.
-    const { guard, perStep } = this.vectorBounds(s, plan, bound, cmp);
+    const { guard, perStep } = this.vectorBounds(s, plan, i, bound, cmp);
     // Arrays added into at two neighbouring offsets: contributions combined across iterations
     // (lane by lane when checked at every step: the carry's index may then be negative).
     const laneStores = new Set(plan.laneStores);

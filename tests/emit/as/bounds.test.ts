@@ -12,9 +12,9 @@ import { lowerProgram } from '../../../compiler/ir/program.js';
 const CHECKED = /\b(atc|putc|accumc|at2c|put2c|accum2c)\(/;
 
 /** The emitted functions (the runtime appended after them left out). */
-function body(src: string): string {
+function body(src: string, simd = true): string {
   const m = lowerProgram(fromSource(src, 'f').parsed, { wrt: [0], scope: {} }).module;
-  return emitAssemblyScript(m).source.split('// The entry point')[0];
+  return emitAssemblyScript(m, { simd }).source.split('// The entry point')[0];
 }
 function derivBody(d: unknown): string {
   const m = (d as Record<symbol, DerivativeHandle>)[irSymbol].module;
@@ -114,6 +114,34 @@ test('an f64x2 loop at an offset not known in range runs under a guard computed 
   assert.match(src, /const A_n: i32 = lengthOr0\(A\);\n\s*const x_n: i32 = lengthOr0\(x\);\n\s*for \(let r/);
   // y[r] is in range: y has `rows` elements
   assert.match(src, /put\(y, r, acc\);/);
+});
+
+test('a scalar innermost loop is versioned: unchecked under a guard, checked otherwise', () => {
+  const src = body(`function f(A, x, rows, cols) {
+  let s = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) s += A[r * cols + c] * x[c];
+  }
+  return s;
+}`, false);
+  assert.match(src, /const c_in_range = <i64>\(r \* cols\) >= 0 && <i64>cols \+ <i64>\(r \* cols\) - 1 < <i64>A_n && <i64>cols - 1 < <i64>x_n;\n\s*if \(c_in_range\) \{/, src);
+  const [fast, slow] = src.split('} else {');
+  assert.match(fast, /at\(A, sum\)/);
+  assert.match(fast, /at\(x, c\)/);
+  assert.match(slow, /atc\(A, sum, A_n\)/);
+  assert.match(slow, /atc\(x, c, x_n\)/);
+  // a value read before its assignment in the iteration is the previous iteration's (or the initial one): not covered
+  const carried = body(`function f(x, n) {
+  let s = 0;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    s += Math.exp(x[j]) * x[i];
+    j = i + 5;
+  }
+  return s;
+}`);
+  assert.match(carried, /if \(i_in_range\)/);
+  assert.not.match(carried, /\bat\(x, j\)/, carried);
 });
 
 test('an f64x2 loop whose offset is computed in its body checks each step', () => {
