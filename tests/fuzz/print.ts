@@ -3,8 +3,8 @@
 //
 // References are resolved modulo what is in scope, so any tree prints.
 // Loop-carried updates are written so that values stay bounded (`s += 0.5 *
-// Math.sin(e)`, `s *= Math.cos(e)` ...), loops are counted or have a counter
-// that bounds them, and `continue` is never printed inside a do…while.
+// Math.sin(e)`, `s *= Math.cos(e)` ...), and loops are counted or have a counter
+// that bounds them (a do…while counts first, so `continue` cannot skip it).
 import type { Bound, Expr, Helper, Program, Stmt } from './ast.js';
 import { atomic, LIMIT, paren, printCond, printExpr, printIndex, squash, type Out } from './print-expr.js';
 import { scope, type Fn } from './scope.js';
@@ -135,7 +135,6 @@ function printStmt(fn: Fn, s: Stmt, depth: number): string {
     case 'jump': {
       const loop = fn.innermostLoop();
       if (!loop) return '';
-      if (!s.brk && fn.insideDoWhile()) return ''; // `continue` inside do…while is refused
       return line(depth, `if (${printCond(fn, s.c)}) ${s.brk ? 'break' : 'continue'};`);
     }
     case 'ret': {

@@ -63,7 +63,6 @@ export interface Fn {
   pickLocalArray(r: number): ArrayVar | undefined;
   pickIndex(r: number): IndexVar | undefined;
   innermostLoop(): { kind: string } | undefined;
-  insideDoWhile(): boolean;
 }
 
 export function scope(names: number, reserved: string[], helpers: Helper[], n: number | undefined, avoid: ReadonlySet<string> = new Set()): Fn {
@@ -122,7 +121,6 @@ export function scope(names: number, reserved: string[], helpers: Helper[], n: n
     pickLocalArray: (r) => pick(all('arrays').filter((a) => a.local), r),
     pickIndex: (r) => pick(all('indices').slice().reverse(), r),
     innermostLoop: () => fn.loops[fn.loops.length - 1],
-    insideDoWhile: () => fn.loops.some((l) => l.kind === 'do'),
   };
   return fn;
 }
