@@ -19,24 +19,37 @@ export function exprAtoms(e: Expr): Atom[] {
 
 /** Names of variables an expression reads, arrays included. */
 export function exprReads(e: Expr): string[] {
-  const out = exprAtoms(e).flatMap((a) => (a.kind === 'var' ? [a.name] : []));
-  if (e.kind === 'load' || e.kind === 'length') out.push(e.array);
+  const out: string[] = [];
+  switch (e.kind) {
+    case 'atom': pushVar(out, e.value); break;
+    case 'unary': pushVar(out, e.arg); break;
+    case 'binary': pushVar(out, e.left); pushVar(out, e.right); break;
+    case 'prim': case 'call': for (const a of e.args) pushVar(out, a); break;
+    case 'load': pushVar(out, e.index); out.push(e.array); break;
+    case 'length': out.push(e.array); break;
+    case 'alloc': pushVar(out, e.length); break;
+    case 'pop': break;
+    default: return assertNever(e, 'expression');
+  }
   return out;
+}
+
+function pushVar(out: string[], a: Atom): void {
+  if (a.kind === 'var') out.push(a.name);
 }
 
 /** Names a statement reads directly (not in nested blocks). */
 export function stmtReads(s: Stmt): string[] {
-  const names = (as: Atom[]) => as.flatMap((a) => (a.kind === 'var' ? [a.name] : []));
+  const out: string[] = [];
   switch (s.kind) {
     case 'assign': return exprReads(s.expr);
-    case 'multi': return names(s.args);
-    case 'store': return [s.array, ...names([s.index, s.value])];
-    case 'if': return names([s.cond]);
-    case 'for': return names([s.start, s.end]);
-    case 'while': return names([s.cond]);
-    case 'return': return names(s.values);
-    case 'push': return names([s.value]);
-    case 'break': case 'continue': case 'comment': return [];
+    case 'multi': for (const a of s.args) pushVar(out, a); return out;
+    case 'store': out.push(s.array); pushVar(out, s.index); pushVar(out, s.value); return out;
+    case 'if': case 'while': pushVar(out, s.cond); return out;
+    case 'for': pushVar(out, s.start); pushVar(out, s.end); return out;
+    case 'return': for (const a of s.values) pushVar(out, a); return out;
+    case 'push': pushVar(out, s.value); return out;
+    case 'break': case 'continue': case 'comment': return out;
     default: return assertNever(s, 'statement');
   }
 }
@@ -144,4 +157,72 @@ export function renameStmt(s: Stmt, m: (n: string) => string): Stmt {
 /** True if an expression has no effect besides its value (may be removed or duplicated). */
 export function isPure(e: Expr): boolean {
   return e.kind !== 'call' && e.kind !== 'pop' && e.kind !== 'alloc';
+}
+
+/**
+ * Where each name is written in a body, to answer "does anything between
+ * here and there write x" by binary search instead of a scan. Statements
+ * are numbered depth first in program order, from 0, as every walk in that
+ * order meets them (by place, not identity: one statement object may occur
+ * twice); the statements nested in statement k are numbered from k + 1 to
+ * end(k) - 1.
+ */
+export class WriteIndex {
+  private readonly ends: number[] = [];
+  private readonly at = new Map<string, number[]>();
+
+  /** `writes` says what a statement writes, not counting its nested blocks (default: stmtWrites). */
+  constructor(body: Stmt[], writes: (s: Stmt) => Iterable<string> = stmtWrites) {
+    let next = 0;
+    const walk = (b: Stmt[]) => {
+      for (const s of b) {
+        const k = next++;
+        for (const n of writes(s)) {
+          const list = this.at.get(n);
+          if (list) list.push(k); else this.at.set(n, [k]);
+        }
+        for (const c of childBlocks(s)) walk(c);
+        this.ends[k] = next;
+      }
+    };
+    walk(body);
+  }
+
+  /** One past the number of the last statement nested in statement k (k + 1 for a statement without blocks). */
+  end(k: number): number {
+    return this.ends[k];
+  }
+
+  /** The numbers in [from, to) of the statements that write `name`, in program order. */
+  writers(name: string, from: number, to: number): number[] {
+    const list = this.at.get(name);
+    if (!list) return [];
+    const out: number[] = [];
+    for (let i = lowerBound(list, from); i < list.length && list[i] < to; i++) out.push(list[i]);
+    return out;
+  }
+
+  /** True if a statement numbered in [from, to) writes `name`. */
+  writes(name: string, from: number, to: number): boolean {
+    const list = this.at.get(name);
+    if (!list) return false;
+    const i = lowerBound(list, from);
+    return i < list.length && list[i] < to;
+  }
+
+  /** True if a statement numbered in [from, to) writes one of `names`. */
+  anyWrites(names: Iterable<string>, from: number, to: number): boolean {
+    for (const n of names) if (this.writes(n, from, to)) return true;
+    return false;
+  }
+}
+
+/** The first index of a sorted list whose value is at least x. */
+function lowerBound(list: number[], x: number): number {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }
