@@ -12,17 +12,24 @@
 //   dead variable does not make its operands live, so loop-carried values
 //   that nothing outside the loop reads (`s = s + x[i]` with `s` unused)
 //   are dead too. Array contents are live while any alias of the array is.
-//   Live-after sets are recorded per statement (by object identity).
+//   Live-after sets are recorded per statement (by object identity), as
+//   persistent sets that share what they have in common.
 // - `forwardRewrite`: a forward walk that carries a pass's facts ("a is a
 //   copy of b", "t holds x * y") through blocks, killing them conservatively
 //   at branches and loops. Copy propagation, CSE and constant folding use it.
+//   The facts (`Facts`) are indexed by what they depend on, and a branch
+//   undoes its changes instead of copying the table.
+//
+// Cost: each is linear in the function's size (times loop nesting for the
+// fixpoints), so long functions stay cheap; nothing copies a set or table
+// per statement.
 //
 // Guarantees: liveness is a least fixpoint, so everything reported dead is
 // dead on every path; forwardRewrite only hands a visitor facts that hold on
 // every path to the statement being visited.
 import type { Atom, Expr, IrFunction, IrModule, Stmt } from '../ir/nodes.js';
 import { assertNever } from '../ir/nodes.js';
-import { assignedIn, exprReads, forEachStmt, storedIn as storedInBlock } from '../ir/walk.js';
+import { exprReads, forEachStmt, stmtWrites, WriteIndex } from '../ir/walk.js';
 
 // ---- array aliases ----------------------------------------------------------
 
@@ -113,16 +120,19 @@ export function writtenIn(body: Stmt[], fn: IrFunction, ctx: PassContext = {}): 
 
 // ---- liveness -----------------------------------------------------------------
 
+/** A set of names (what `Liveness` reports). */
+export interface NameSet { has(name: string): boolean }
+
 export interface Liveness {
   /** Variables live right after each statement. */
-  after: Map<Stmt, ReadonlySet<string>>;
+  after: { get(s: Stmt): NameSet | undefined };
   /** Variables live at the function's entry. */
   entry: ReadonlySet<string>;
   /** True if the statement has no effect on anything live (the assumption the analysis made). */
   isDead(s: Stmt): boolean;
 }
 
-interface Jumps { brk: Set<string>; cont: Set<string> }
+interface Jumps { brk: Bits; cont: Bits }
 
 /** Atoms' variable names. */
 export const atomNames = (as: Atom[]): string[] => as.flatMap((a) => (a.kind === 'var' ? [a.name] : []));
@@ -137,20 +147,31 @@ export function removable(e: Expr): boolean {
  * use it only when the dead statements are removed in the same step. Weak
  * liveness (`strong: false`) counts every read, for rewrites that leave the
  * rest of the function as it is.
+ *
+ * The live sets are persistent (a statement's set shares all but what it
+ * changes with its neighbours'), so recording one per statement costs a
+ * few words, not a copy of everything live: linear in the function's
+ * length, where copying sets was quadratic.
  */
 export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContext } = {}): Liveness {
   const alias = aliases(fn);
+  // Every variable is in fn.vars (room is left for a few that are not).
+  const names = new NameIds();
+  for (const n of fn.vars.keys()) names.id(n);
+  const B = new BitTrie(2 * names.size + 64);
+  const id = (n: string) => names.id(n);
+  const addAll = (set: Bits, ns: Iterable<string>): Bits => { for (const n of ns) set = B.add(set, id(n)); return set; };
   // Array parameters are the caller's: what is written into them stays visible after the return.
   const arrayParams = fn.params.filter((p) => p.type === 'f64[]').map((p) => p.name);
-  const after = new Map<Stmt, ReadonlySet<string>>();
   // An array pushed on the tape is read later under another name (the pop's target, which may not be
   // assigned yet): its contents count as live throughout.
   const taped = new Set<string>();
   forEachStmt(fn.body, (s) => { if (s.kind === 'push' && s.value.kind === 'var' && fn.vars.get(s.value.name) === 'f64[]') for (const n of alias(s.value.name)) taped.add(n); });
-  const anyLive = (name: string, live: ReadonlySet<string>) => taped.has(name) || alias(name).some((n) => live.has(n));
-  const writes = new Map<Stmt, string[]>();
-  const written = (s: Stmt) => { let w = writes.get(s); if (!w) { w = writtenArrays(s, fn, ctx); writes.set(s, w); } return w; };
-  const dead = (s: Stmt, live: ReadonlySet<string>): boolean => {
+  const anyLive = (name: string, live: Bits) => (fn.vars.get(name) === 'f64[]'
+    ? taped.has(name) || alias(name).some((n) => B.has(live, id(n)))
+    : B.has(live, id(name)));
+  const written = (s: Stmt) => writtenArrays(s, fn, ctx);
+  const dead = (s: Stmt, live: Bits): boolean => {
     if (!strong) return false;
     // Writing into an array that is read later is an effect (generated VJPs accumulate into their array arguments).
     if (written(s).some((a) => anyLive(a, live))) return false;
@@ -161,146 +182,377 @@ export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContex
       default: return false;
     }
   };
-  const block = (body: Stmt[], out: Set<string>, j: Jumps): Set<string> => {
+  const afterBits = new Map<Stmt, Bits>();
+  const block = (body: Stmt[], out: Bits, j: Jumps): Bits => {
     let live = out;
     for (let i = body.length - 1; i >= 0; i--) {
-      after.set(body[i], live);
+      afterBits.set(body[i], live);
       live = stmt(body[i], live, j);
     }
     return live;
   };
-  const stmt = (s: Stmt, out: Set<string>, j: Jumps): Set<string> => {
+  const stmt = (s: Stmt, out: Bits, j: Jumps): Bits => {
     switch (s.kind) {
       case 'assign': case 'multi': case 'store': {
         if (dead(s, out)) return out;
-        const r = new Set(out);
-        if (s.kind === 'assign') { r.delete(s.target); for (const n of exprReads(s.expr)) r.add(n); }
-        if (s.kind === 'multi') { for (const t of s.targets) r.delete(t); for (const n of atomNames(s.args)) r.add(n); }
+        let r = out;
+        if (s.kind === 'assign') { r = B.remove(r, id(s.target)); r = addAll(r, exprReads(s.expr)); }
+        if (s.kind === 'multi') { for (const t of s.targets) r = B.remove(r, id(t)); r = addAll(r, atomNames(s.args)); }
         // A written array keeps its earlier contents (a store writes one element; a callee accumulates).
-        for (const a of written(s)) r.add(a);
-        if (s.kind === 'store') for (const n of [s.array, ...atomNames([s.index, s.value])]) r.add(n);
+        r = addAll(r, written(s));
+        if (s.kind === 'store') r = addAll(r, [s.array, ...atomNames([s.index, s.value])]);
         return r;
       }
-      case 'push': return union(out, atomNames([s.value]));
+      case 'push': return addAll(out, atomNames([s.value]));
       // Array parameters are the caller's: what is stored into them stays visible after the return.
-      case 'return': return new Set([...atomNames(s.values), ...arrayParams]);
+      case 'return': return addAll(EMPTY, [...atomNames(s.values), ...arrayParams]);
       case 'break': return j.brk;
       case 'continue': return j.cont;
       case 'comment': return out;
       case 'if': {
-        const r = union(block(s.then, out, j), [...block(s.else, out, j)]);
-        return union(r, atomNames([s.cond]));
+        const r = B.union(block(s.then, out, j), block(s.else, out, j));
+        return addAll(r, atomNames([s.cond]));
       }
       case 'for': {
         let head = out;
         for (;;) {
           const bodyIn = block(s.body, head, { brk: out, cont: head });
-          const next = union(out, [...bodyIn]);
-          if (sameSet(next, head)) break;
+          const next = B.union(out, bodyIn);
+          if (B.equal(next, head)) break;
           head = next;
         }
-        const r = new Set(head);
-        r.delete(s.index);
-        return union(r, atomNames([s.start, s.end]));
+        return addAll(B.remove(head, id(s.index)), atomNames([s.start, s.end]));
       }
       case 'while': {
-        let head = new Set<string>();
+        let head: Bits = EMPTY;
         for (;;) {
           const updIn = block(s.update, head, { brk: out, cont: head });
           const bodyIn = block(s.body, updIn, { brk: out, cont: updIn });
-          const afterTest = union(union(out, [...bodyIn]), atomNames([s.cond]));
+          const afterTest = addAll(B.union(out, bodyIn), atomNames([s.cond]));
           const testIn = block(s.test, afterTest, { brk: out, cont: head });
-          if (sameSet(testIn, head)) break;
-          head = union(head, [...testIn]);
+          if (B.equal(testIn, head)) break;
+          head = B.union(head, testIn);
         }
         return head;
       }
       default: return assertNever(s, 'statement');
     }
   };
-  const none = new Set<string>(arrayParams);
-  const entry = block(fn.body, none, { brk: none, cont: none });
-  const isDead = (s: Stmt) => { const l = after.get(s); return l !== undefined && (strong ? dead(s, l) : false); };
+  const none = addAll(EMPTY, arrayParams);
+  const entryBits = block(fn.body, none, { brk: none, cont: none });
+  const view = (bits: Bits): NameSet => ({ has: (n) => { const k = names.get(n); return k !== undefined && B.has(bits, k); } });
+  const after = { get: (s: Stmt) => { const bits = afterBits.get(s); return bits === undefined ? undefined : view(bits); } };
+  const entry = new Set<string>();
+  B.forEach(entryBits, (k) => entry.add(names.name(k)));
+  const isDead = (s: Stmt) => { const l = afterBits.get(s); return l !== undefined && (strong ? dead(s, l) : false); };
   return { after, entry, isDead };
 }
 
-function union(a: ReadonlySet<string>, b: Iterable<string>): Set<string> {
-  const r = new Set(a);
-  for (const x of b) r.add(x);
-  return r;
+// ---- persistent sets of small integers ---------------------------------------------
+
+/** Names numbered from 0, for the bit sets. */
+class NameIds {
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  get size(): number { return this.names.length; }
+  id(n: string): number {
+    let k = this.ids.get(n);
+    if (k === undefined) { k = this.names.length; this.ids.set(n, k); this.names.push(n); }
+    return k;
+  }
+  get(n: string): number | undefined { return this.ids.get(n); }
+  name(k: number): string { return this.names[k]; }
 }
 
-function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const x of a) if (!b.has(x)) return false;
-  return true;
+/**
+ * A persistent set: a trie of 32-way nodes over 32-bit leaf words, never
+ * changed once built. Adding or removing copies one path (a few small
+ * arrays); the rest is shared, so every version can be kept. Union and
+ * equality skip shared subtrees. `EMPTY` (null) is the empty set at every
+ * level, and an empty subtree is always null, so equal sets of the same
+ * trie compare equal structurally.
+ */
+type Bits = null | number | Bits[];
+const EMPTY: Bits = null;
+
+class BitTrie {
+  /** Number of node levels above the leaf words. */
+  private readonly depth: number;
+
+  /** Room for `capacity` ids (ids at or past it are never members). */
+  constructor(private readonly capacity: number) {
+    let depth = 0;
+    for (let room = 32; room < capacity; room *= 32) depth++;
+    this.depth = depth;
+  }
+
+  has(set: Bits, k: number): boolean {
+    if (k >= this.capacity) return false;
+    let node = set;
+    for (let level = this.depth; level > 0; level--) {
+      if (node === null) return false;
+      node = (node as Bits[])[(k >>> (5 * level)) & 31];
+    }
+    return node !== null && ((node as number) & (1 << (k & 31))) !== 0;
+  }
+
+  add(set: Bits, k: number): Bits {
+    if (k >= this.capacity) throw new Error(`internal error: name #${k} outside the live-set universe`);
+    return this.put(set, k, this.depth, true);
+  }
+
+  remove(set: Bits, k: number): Bits {
+    if (k >= this.capacity) return set;
+    return this.put(set, k, this.depth, false);
+  }
+
+  private put(node: Bits, k: number, level: number, on: boolean): Bits {
+    if (level === 0) {
+      const word = (node as number | null) ?? 0;
+      const next = on ? (word | (1 << (k & 31))) : (word & ~(1 << (k & 31)));
+      return next === word ? node : next === 0 ? null : next;
+    }
+    const i = (k >>> (5 * level)) & 31;
+    const children = node as Bits[] | null;
+    const child = children ? children[i] : null;
+    if (!on && child === null) return node;
+    const next = this.put(child, k, level - 1, on);
+    if (next === child) return node;
+    const copy = children ? children.slice() : new Array<Bits>(32).fill(null);
+    copy[i] = next;
+    return next === null && copy.every((c) => c === null) ? null : copy;
+  }
+
+  union(a: Bits, b: Bits): Bits {
+    return this.merge(a, b, this.depth);
+  }
+
+  private merge(a: Bits, b: Bits, level: number): Bits {
+    if (a === b || b === null) return a;
+    if (a === null) return b;
+    if (level === 0) {
+      const word = (a as number) | (b as number);
+      return word === a ? a : word === b ? b : word;
+    }
+    const ca = a as Bits[], cb = b as Bits[];
+    let out: Bits[] | undefined;
+    for (let i = 0; i < 32; i++) {
+      const m = this.merge(ca[i], cb[i], level - 1);
+      if (m !== ca[i]) { out ??= ca.slice(); out[i] = m; }
+    }
+    return out ?? a;
+  }
+
+  equal(a: Bits, b: Bits, level = this.depth): boolean {
+    if (a === b) return true;
+    if (a === null || b === null || level === 0) return false;
+    const ca = a as Bits[], cb = b as Bits[];
+    for (let i = 0; i < 32; i++) if (!this.equal(ca[i], cb[i], level - 1)) return false;
+    return true;
+  }
+
+  forEach(set: Bits, f: (k: number) => void, level = this.depth, base = 0): void {
+    if (set === null) return;
+    if (level === 0) {
+      for (let bit = 0; bit < 32; bit++) if ((set as number) & (1 << bit)) f(base + bit);
+      return;
+    }
+    (set as Bits[]).forEach((c, i) => this.forEach(c, f, level - 1, base + i * 32 ** level));
+  }
 }
 
 // ---- forward facts --------------------------------------------------------------
 
+interface Fact<V> { value: V; deps: readonly string[]; arrays: readonly string[] }
+
+/**
+ * What a forward walk knows: facts by key, each valid while none of the
+ * names it depends on is assigned and none of the arrays it depends on is
+ * written. Indexed by those names and arrays, so forgetting what an
+ * assignment invalidates costs what it removes, not the size of the table.
+ * `scope` runs a nested walk (a branch, a loop body) and then undoes every
+ * change it made, instead of copying the table.
+ */
+export class Facts<V> {
+  private readonly table = new Map<string, Fact<V>>();
+  private readonly byName = new Map<string, Set<string>>();
+  private readonly byArray = new Map<string, Set<string>>();
+  /** Changes to undo when the innermost scope ends: a key and the fact it had before. */
+  private readonly trail: [string, Fact<V> | undefined][] = [];
+  private scopes = 0;
+
+  get(key: string): V | undefined {
+    return this.table.get(key)?.value;
+  }
+
+  /** Records a fact (replacing the key's old one), valid until a name in `deps` is assigned or an array in `arrays` written. */
+  set(key: string, value: V, deps: readonly string[], arrays: readonly string[] = []): void {
+    this.record(key);
+    this.unlink(key);
+    this.link(key, { value, deps, arrays });
+  }
+
+  delete(key: string): void {
+    if (!this.table.has(key)) return;
+    this.record(key);
+    this.unlink(key);
+  }
+
+  /** Forgets the facts that depend on these names. */
+  kill(names: Iterable<string>): void {
+    for (const n of names) {
+      const keys = this.byName.get(n);
+      if (keys) for (const k of [...keys]) this.delete(k);
+    }
+  }
+
+  /** Forgets the facts that depend on these arrays' contents. */
+  killArrays(arrays: Iterable<string>): void {
+    for (const a of arrays) {
+      const keys = this.byArray.get(a);
+      if (keys) for (const k of [...keys]) this.delete(k);
+    }
+  }
+
+  /** How many names and arrays facts depend on (what `killWhere` goes through). */
+  get dependencies(): number {
+    return this.byName.size + this.byArray.size;
+  }
+
+  /** Forgets the facts that depend on a name or an array the tests accept. */
+  killWhere(name: (n: string) => boolean, array: (a: string) => boolean): void {
+    this.kill([...this.byName.keys()].filter(name));
+    this.killArrays([...this.byArray.keys()].filter(array));
+  }
+
+  /** Runs `f`, then restores the facts as they were before it. */
+  scope<T>(f: () => T): T {
+    const mark = this.trail.length;
+    this.scopes++;
+    try {
+      return f();
+    } finally {
+      this.scopes--;
+      while (this.trail.length > mark) {
+        const [key, old] = this.trail.pop()!;
+        this.unlink(key);
+        if (old) this.link(key, old);
+      }
+    }
+  }
+
+  private record(key: string): void {
+    if (this.scopes) this.trail.push([key, this.table.get(key)]);
+  }
+
+  private link(key: string, fact: Fact<V>): void {
+    this.table.set(key, fact);
+    for (const n of fact.deps) index(this.byName, n).add(key);
+    for (const a of fact.arrays) index(this.byArray, a).add(key);
+  }
+
+  private unlink(key: string): void {
+    const old = this.table.get(key);
+    if (!old) return;
+    this.table.delete(key);
+    for (const n of old.deps) unindex(this.byName, n, key);
+    for (const a of old.arrays) unindex(this.byArray, a, key);
+  }
+}
+
+function unindex(m: Map<string, Set<string>>, k: string, key: string): void {
+  const s = m.get(k);
+  if (s?.delete(key) && !s.size) m.delete(k);
+}
+
+function index(m: Map<string, Set<string>>, k: string): Set<string> {
+  let s = m.get(k);
+  if (!s) { s = new Set(); m.set(k, s); }
+  return s;
+}
+
 /**
  * A pass's view of the forward walk: rewrite simple statements and atoms
- * under the current facts, and drop facts when names or arrays change.
+ * under the current facts, and update the facts.
  */
-export interface ForwardVisitor<S> {
+export interface ForwardVisitor<V> {
   /** Rewrites a statement without blocks (assign, multi, store, push, return, ...) and updates the facts; undefined drops it. */
-  simple(s: Stmt, state: S): Stmt | undefined;
+  simple(s: Stmt, facts: Facts<V>): Stmt | undefined;
   /** Rewrites an atom read by a compound statement (a condition, a loop bound). */
-  atom(a: Atom, state: S): Atom;
-  clone(state: S): S;
-  /** Forgets facts that depend on these names (assigned) or on these arrays' contents (stored). */
-  kill(state: S, names: ReadonlySet<string>, arrays: ReadonlySet<string>): void;
-  /** Arrays written in a block (default: stored into). */
-  written?(body: Stmt[]): Set<string>;
+  atom(a: Atom, facts: Facts<V>): Atom;
+  /** Arrays a statement without blocks writes (default: the array it stores into); facts depending on them are forgotten. */
+  writes?(s: Stmt): Iterable<string>;
 }
 
 /**
  * Walks a block forward. Facts flow into nested blocks; what a branch or a
  * loop learns stays inside it; after it, the facts from before survive minus
- * those killed anywhere inside. A loop body starts from the facts that hold
- * on entry and are not killed anywhere in the loop, so they hold in every
- * iteration.
+ * those killed anywhere inside (by an assignment of a name they depend on,
+ * or a write into an array they depend on). A loop body starts from the
+ * facts that hold on entry and are not killed anywhere in the loop, so they
+ * hold in every iteration.
  */
-export function forwardRewrite<S>(body: Stmt[], state: S, v: ForwardVisitor<S>): Stmt[] {
-  return body.flatMap((s) => forwardStmt(s, state, v) ?? []);
-}
-
-function forwardStmt<S>(s: Stmt, state: S, v: ForwardVisitor<S>): Stmt | undefined {
-  const storedIn = (b: Stmt[]) => (v.written ? v.written(b) : storedInBlock(b));
-  switch (s.kind) {
-    case 'if': {
-      const cond = v.atom(s.cond, state);
-      const thenB = forwardRewrite(s.then, v.clone(state), v);
-      const elseB = forwardRewrite(s.else, v.clone(state), v);
-      const both = [...s.then, ...s.else];
-      v.kill(state, assignedIn(both), storedIn(both));
-      return { ...s, cond, then: thenB, else: elseB };
+export function forwardRewrite<V>(body: Stmt[], facts: Facts<V>, v: ForwardVisitor<V>): Stmt[] {
+  // Where each name is assigned and each array written, to find what a branch or loop kills without
+  // collecting its names at every level of nesting. Statements are numbered as the walk meets them.
+  const assigned = new WriteIndex(body);
+  const arrayWrites = v.writes ?? ((s: Stmt) => (s.kind === 'store' ? [s.array] : []));
+  const written = new WriteIndex(body, arrayWrites);
+  let next = 0;
+  /** Forgets what compound statement k may change (its loop index included). */
+  const killIn = (s: Stmt, k: number) => {
+    const to = assigned.end(k);
+    if (to - k < facts.dependencies) {
+      const names = new Set<string>(), arrays = new Set<string>();
+      forEachStmt([s], (x) => { for (const n of stmtWrites(x)) names.add(n); for (const a of arrayWrites(x)) arrays.add(a); });
+      facts.kill(names);
+      facts.killArrays(arrays);
+    } else {
+      facts.killWhere((n) => assigned.writes(n, k, to), (a) => written.writes(a, k, to));
     }
-    case 'for': {
-      const names = assignedIn(s.body);
-      names.add(s.index);
-      // The bounds must stay unassigned in the body (emitters may re-read the end each iteration).
-      const bound = (a: Atom) => { const b = v.atom(a, state); return b.kind === 'var' && names.has(b.name) ? a : b; };
-      const start = bound(s.start);
-      const end = bound(s.end);
-      v.kill(state, names, storedIn(s.body));
-      const body = forwardRewrite(s.body, v.clone(state), v);
-      return { ...s, start, end, body };
+  };
+  const rewrite = (b: Stmt[]): Stmt[] => {
+    const out: Stmt[] = [];
+    for (const s of b) {
+      const r = step(s, next++);
+      if (r) out.push(r);
     }
-    case 'while': {
-      const all = [...s.test, ...s.body, ...s.update];
-      v.kill(state, assignedIn(all), storedIn(all));
-      const inner = v.clone(state);
-      const test = forwardRewrite(s.test, inner, v);
-      const cond = v.atom(s.cond, inner);
-      const body = forwardRewrite(s.body, inner, v);
-      // `continue` lands in update from anywhere in the body: only loop-wide facts hold there.
-      const update = forwardRewrite(s.update, v.clone(state), v);
-      return { ...s, test, cond, body, update };
+    return out;
+  };
+  const step = (s: Stmt, k: number): Stmt | undefined => {
+    switch (s.kind) {
+      case 'if': {
+        const cond = v.atom(s.cond, facts);
+        const thenB = facts.scope(() => rewrite(s.then));
+        const elseB = facts.scope(() => rewrite(s.else));
+        killIn(s, k);
+        return { ...s, cond, then: thenB, else: elseB };
+      }
+      case 'for': {
+        // The bounds must stay unassigned in the body (emitters may re-read the end each iteration).
+        const bound = (a: Atom) => { const b = v.atom(a, facts); return b.kind === 'var' && assigned.writes(b.name, k, assigned.end(k)) ? a : b; };
+        const start = bound(s.start);
+        const end = bound(s.end);
+        killIn(s, k);
+        const body = facts.scope(() => rewrite(s.body));
+        return { ...s, start, end, body };
+      }
+      case 'while': {
+        killIn(s, k);
+        const [test, cond, body] = facts.scope(() => {
+          const test = rewrite(s.test);
+          const cond = v.atom(s.cond, facts);
+          return [test, cond, rewrite(s.body)] as const;
+        });
+        // `continue` lands in update from anywhere in the body: only loop-wide facts hold there.
+        const update = facts.scope(() => rewrite(s.update));
+        return { ...s, test, cond, body, update };
+      }
+      default:
+        return v.simple(s, facts);
     }
-    default:
-      return v.simple(s, state);
-  }
+  };
+  return rewrite(body);
 }
 
 // ---- rewriting reads ----------------------------------------------------------------

@@ -23,34 +23,28 @@
 // (a result is stored only into a variable that can hold it).
 import type { Atom, Const, Expr, IrFunction, Scalar, Stmt, Type } from '../ir/nodes.js';
 import { exprReads, mapBlocks } from '../ir/walk.js';
-import { forwardRewrite, type ForwardVisitor } from './analysis.js';
+import { Facts, forwardRewrite, type ForwardVisitor } from './analysis.js';
 
 /** Facts: the defining expression of a variable, while neither it nor its operands change. */
-type Defs = Map<string, { expr: Expr; deps: string[] }>;
+type Defs = Facts<Expr>;
 
 export function constantFold(fn: IrFunction): IrFunction {
   const typeOf = (a: Atom): Type | undefined => (a.kind === 'const' ? a.type : fn.vars.get(a.name));
-  const visitor: ForwardVisitor<Defs> = {
-    simple(s, defs) {
-      if (s.kind === 'multi') kill(defs, new Set(s.targets));
+  const visitor: ForwardVisitor<Expr> = {
+    simple(s, defs: Defs) {
+      if (s.kind === 'multi') defs.kill(s.targets);
       if (s.kind !== 'assign') return s;
       const T = fn.vars.get(s.target)!;
-      const expr = foldExpr(s.expr, T, typeOf, (n) => defs.get(n)?.expr);
-      kill(defs, new Set([s.target]));
+      const expr = foldExpr(s.expr, T, typeOf, (n) => defs.get(n));
+      defs.kill([s.target]);
       const reads = exprReads(expr);
-      if (!reads.includes(s.target)) defs.set(s.target, { expr, deps: [s.target, ...reads] });
+      if (!reads.includes(s.target)) defs.set(s.target, expr, [s.target, ...reads]);
       return expr === s.expr ? s : { ...s, expr };
     },
     atom: (a) => a,
-    clone: (defs) => new Map(defs),
-    kill: (defs, names) => kill(defs, names),
   };
-  const body = foldControl(forwardRewrite(fn.body, new Map(), visitor));
+  const body = foldControl(forwardRewrite(fn.body, new Facts<Expr>(), visitor));
   return { ...fn, body };
-}
-
-function kill(defs: Defs, names: ReadonlySet<string>): void {
-  for (const [n, d] of defs) if (d.deps.some((x) => names.has(x))) defs.delete(n);
 }
 
 const num = (a: Atom, value: number) => a.kind === 'const' && a.type !== 'bool' && Object.is(a.value, value);

@@ -17,47 +17,52 @@
 // would change which arithmetic the emitters pick); a literal takes the type
 // of the variable it replaces. Arrays are replaced by the array they alias.
 import type { Atom, Const, IrFunction, Stmt, Type } from '../ir/nodes.js';
-import { mapBlocks } from '../ir/walk.js';
-import { forwardRewrite, liveness, mapReads, type ForwardVisitor, type Liveness } from './analysis.js';
+import { forEachStmt, mapBlocks, stmtReads } from '../ir/walk.js';
+import { Facts, forwardRewrite, liveness, mapReads, type ForwardVisitor, type Liveness } from './analysis.js';
 
-/** Facts: `a` currently equals this atom. */
-type Copies = Map<string, Atom>;
+/** Facts: `a` currently equals this atom (keyed by a; forgotten when a or b is assigned). */
+type Copies = Facts<Atom>;
 
 export function copyProp(fn: IrFunction): IrFunction {
   const sub = (copies: Copies) => (a: Atom): Atom => (a.kind === 'var' ? copies.get(a.name) ?? a : a);
   const subArray = (copies: Copies) => (n: string): string => { const c = copies.get(n); return c?.kind === 'var' ? c.name : n; };
-  const visitor: ForwardVisitor<Copies> = {
+  const visitor: ForwardVisitor<Atom> = {
     simple(s0, copies) {
       // reads of a ==> reads of b
       const s = mapReads(s0, sub(copies), subArray(copies));
-      if (s.kind === 'multi') kill(copies, new Set(s.targets));
+      if (s.kind === 'multi') copies.kill(s.targets);
       if (s.kind !== 'assign') return s;
       // a = a ==> nothing   (what `t = a; a = t` becomes)
       if (s.expr.kind === 'atom' && s.expr.value.kind === 'var' && s.expr.value.name === s.target) return undefined;
-      kill(copies, new Set([s.target]));
+      copies.kill([s.target]);
       if (s.expr.kind === 'atom') {
         const value = copyValue(s.target, s.expr.value, fn.vars);
-        if (value) copies.set(s.target, value);
+        if (value) copies.set(s.target, value, value.kind === 'var' ? [s.target, value.name] : [s.target]);
       }
       return s;
     },
     atom: (a, copies) => sub(copies)(a),
-    clone: (copies) => new Map(copies),
-    kill: (copies, names) => kill(copies, names),
   };
-  const forward = { ...fn, body: forwardRewrite(fn.body, new Map(), visitor) };
-  return { ...forward, body: coalesce(forward.body, liveness(forward, { strong: false }), fn.vars) };
+  const forward = { ...fn, body: forwardRewrite(fn.body, new Facts<Atom>(), visitor) };
+  // A scalar read only by the copy itself is dead after it (the assignment just before the copy is the
+  // only way in); liveness is computed only for the others.
+  const reads = new Map<string, number>();
+  forEachStmt(forward.body, (s) => { for (const n of stmtReads(s)) reads.set(n, (reads.get(n) ?? 0) + 1); });
+  let live: Liveness | undefined;
+  const deadAfter = (s: Stmt, t: string) => (reads.get(t) === 1 && fn.vars.get(t) !== 'f64[]')
+    || !(live ??= liveness(forward, { strong: false })).after.get(s)?.has(t);
+  return { ...forward, body: coalesce(forward.body, deadAfter, fn.vars) };
 }
 
 /** Merges `t = e; x = t` into `x = e` when t is dead after the copy. */
-function coalesce(body: Stmt[], live: Liveness, vars: Map<string, Type>): Stmt[] {
+function coalesce(body: Stmt[], deadAfter: (s: Stmt, t: string) => boolean, vars: Map<string, Type>): Stmt[] {
   const out: Stmt[] = [];
   for (const s0 of body) {
-    const s = mapBlocks(s0, (b) => coalesce(b, live, vars));
+    const s = mapBlocks(s0, (b) => coalesce(b, deadAfter, vars));
     const prev = out[out.length - 1];
     if (s.kind === 'assign' && s.expr.kind === 'atom' && s.expr.value.kind === 'var' && prev?.kind === 'assign'
       && prev.target === s.expr.value.name && prev.target !== s.target && vars.get(prev.target) === vars.get(s.target)
-      && !live.after.get(s0)?.has(prev.target)) {
+      && deadAfter(s0, prev.target)) {
       // t = e; x = t ==> x = e
       out[out.length - 1] = { ...prev, target: s.target, loc: s.loc ?? prev.loc };
       continue;
@@ -65,10 +70,6 @@ function coalesce(body: Stmt[], live: Liveness, vars: Map<string, Type>): Stmt[]
     out.push(s);
   }
   return out;
-}
-
-function kill(copies: Copies, names: ReadonlySet<string>): void {
-  for (const [a, b] of copies) if (names.has(a) || (b.kind === 'var' && names.has(b.name))) copies.delete(a);
 }
 
 /** What reads of `target` may be replaced by after `target = value`, if anything. */

@@ -22,55 +22,41 @@
 import type { Atom, Expr, IrFunction } from '../ir/nodes.js';
 import { printAtom } from '../ir/print.js';
 import { exprReads } from '../ir/walk.js';
-import { aliases, forwardRewrite, writtenArrays, writtenIn, type ForwardVisitor, type PassContext } from './analysis.js';
+import { aliases, Facts, forwardRewrite, writtenArrays, type ForwardVisitor, type PassContext } from './analysis.js';
 
-interface Avail { holder: string; deps: string[]; arrays: string[] }
 /** Facts: canonical text of an expression → the variable holding its value. */
-type Table = Map<string, Avail>;
+type Table = Facts<string>;
 
 export function cse(fn: IrFunction, ctx: PassContext = {}): IrFunction {
   const alias = aliases(fn);
-  const visitor: ForwardVisitor<Table> = {
-    simple(s, table) {
+  const visitor: ForwardVisitor<string> = {
+    simple(s, table: Table) {
       // Stores, and calls that may write into their array arguments (generated VJPs accumulate adjoints there).
-      killArrays(table, new Set(writtenArrays(s, fn, ctx).flatMap(alias)));
-      if (s.kind === 'multi') { kill(table, new Set(s.targets)); return s; }
+      table.killArrays(writtenArrays(s, fn, ctx));
+      if (s.kind === 'multi') { table.kill(s.targets); return s; }
       if (s.kind !== 'assign') return s;
       const k = key(s.expr, fn, ctx);
-      const hit = k !== undefined ? table.get(k) : undefined;
+      const holder = k !== undefined ? table.get(k) : undefined;
       // t = e  (when t already holds e) ==> nothing
-      if (hit && hit.holder === s.target) return undefined;
+      if (holder === s.target) return undefined;
       let out = s;
       // t = e  (after h = e) ==> t = h
-      if (hit && hit.holder !== s.target && fn.vars.get(hit.holder) === fn.vars.get(s.target)) {
-        out = { ...s, expr: { kind: 'atom', value: { kind: 'var', name: hit.holder } } };
+      if (holder !== undefined && fn.vars.get(holder) === fn.vars.get(s.target)) {
+        out = { ...s, expr: { kind: 'atom', value: { kind: 'var', name: holder } } };
       }
-      kill(table, new Set([s.target]));
+      table.kill([s.target]);
       const reads = exprReads(s.expr);
       if (k !== undefined && !reads.includes(s.target) && out === s) {
-        // A load, or a call given arrays, also depends on the arrays' contents.
+        // A load, or a call given arrays, also depends on the arrays' contents (any alias of them written).
         const arrays = s.expr.kind === 'load' ? [s.expr.array] : s.expr.kind === 'call' ? reads.filter((n) => fn.vars.get(n) === 'f64[]') : [];
-        table.set(k, { holder: s.target, deps: [s.target, ...reads], arrays });
+        table.set(k, s.target, [s.target, ...reads], arrays.flatMap(alias));
       }
       return out;
     },
     atom: (a) => a,
-    clone: (table) => new Map(table),
-    kill(table, names, arrays) {
-      kill(table, names);
-      killArrays(table, new Set([...arrays].flatMap(alias)));
-    },
-    written: (body) => writtenIn(body, fn, ctx),
+    writes: (s) => writtenArrays(s, fn, ctx),
   };
-  return { ...fn, body: forwardRewrite(fn.body, new Map(), visitor) };
-}
-
-function kill(table: Table, names: ReadonlySet<string>): void {
-  for (const [k, a] of table) if (a.deps.some((n) => names.has(n))) table.delete(k);
-}
-
-function killArrays(table: Table, arrays: ReadonlySet<string>): void {
-  for (const [k, a] of table) if (a.arrays.some((n) => arrays.has(n))) table.delete(k);
+  return { ...fn, body: forwardRewrite(fn.body, new Facts<string>(), visitor) };
 }
 
 const COMMUTATIVE = new Set(['+', '*', '==', '!=', '&&', '||']);

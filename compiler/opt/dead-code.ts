@@ -44,25 +44,39 @@ export function deadCode(fn: IrFunction, ctx: PassContext = {}): IrFunction {
     const before = countStmts(fn.body);
     // Pops are never swept, so what was dead before the sweep is dead after it.
     const live = liveness(fn, { ctx });
-    fn = removeDeadTapePairs({ ...fn, body: sweep(fn.body, live) }, live); // push #k x … y = pop #k (y dead) ==> nothing
+    const seen = { reads: false };
+    const swept = { ...fn, body: sweep(fn.body, live, seen) };
+    fn = removeDeadTapePairs(swept, live); // push #k x … y = pop #k (y dead) ==> nothing
+    // Dead statements add nothing to what is live, so removing them leaves every other statement as live
+    // as it was: another round finds more only if reads went too (a condition, a bound, a pushed value).
+    if (!seen.reads && fn === swept) break;
     if (countStmts(fn.body) === before) break;
   }
   const vars = usedVars(fn);
   return { ...fn, vars, ...(fn.named ? { named: new Set([...fn.named].filter((n) => vars.has(n))) } : {}) };
 }
 
-function sweep(body: Stmt[], live: Liveness): Stmt[] {
+/** Removes what is dead; `seen.reads` is set when statements that are not dead (and their reads) go too. */
+function sweep(body: Stmt[], live: Liveness, seen: { reads: boolean }): Stmt[] {
   const out: Stmt[] = [];
-  for (const s0 of body) {
+  for (let k = 0; k < body.length; k++) {
+    const s0 = body[k];
     if (live.isDead(s0)) continue; // t = e (t dead) ==> nothing;  a[i] = v (a dead) ==> nothing
-    let s = mapBlocks(s0, (b) => sweep(b, live));
+    let s = mapBlocks(s0, (b) => sweep(b, live, seen));
     // loop { ...; continue } ==> loop { ... }
-    if (s.kind === 'for') s = { ...s, body: dropTrailingContinue(s.body) };
-    if (s.kind === 'while') s = { ...s, body: dropTrailingContinue(s.body) };
-    if (s.kind === 'if' && !s.then.length && !s.else.length) continue; // if c {} ==> nothing
-    if (s.kind === 'for' && !s.body.length) continue; // for i = a; i < b {} ==> nothing
+    if (s.kind === 'for' || s.kind === 'while') {
+      const body = dropTrailingContinue(s.body);
+      if (body !== s.body) { seen.reads = true; s = { ...s, body }; }
+    }
+    if ((s.kind === 'if' && !s.then.length && !s.else.length) || (s.kind === 'for' && !s.body.length)) {
+      seen.reads = true;
+      continue; // if c {} ==> nothing;  for i = a; i < b {} ==> nothing
+    }
     out.push(s);
-    if (s.kind === 'break' || s.kind === 'continue' || s.kind === 'return') break; // return x; s ==> return x
+    if (s.kind === 'break' || s.kind === 'continue' || s.kind === 'return') { // return x; s ==> return x
+      if (k < body.length - 1) seen.reads = true;
+      break;
+    }
   }
   return dropEmptyLabels(out);
 }
@@ -74,15 +88,16 @@ function dropTrailingContinue(body: Stmt[]): Stmt[] {
 const rank = (text: string) => (text.includes(':') ? 1 : 0);
 
 function dropEmptyLabels(body: Stmt[]): Stmt[] {
+  // Built back to front, then reversed.
   const out: Stmt[] = [];
   for (let i = body.length - 1; i >= 0; i--) {
     const s = body[i];
-    const next = out[0];
+    const next = out[out.length - 1];
     // A label whose group is empty ==> nothing
     if (s.kind === 'comment' && (!next || next.kind === 'return' || (next.kind === 'comment' && rank(next.text) <= rank(s.text)))) continue;
-    out.unshift(s);
+    out.push(s);
   }
-  return out;
+  return out.reverse();
 }
 
 function usedVars(fn: IrFunction): Map<string, Type> {

@@ -20,9 +20,12 @@
 // Assumes: valid IR. Guarantees: every read of t sees the value it saw.
 import type { IrFunction, Stmt, Type } from '../ir/nodes.js';
 import { exprReads, forEachStmt, mapBlocks, readIn, stmtWrites } from '../ir/walk.js';
-import { liveness, type Liveness } from './analysis.js';
+import { liveness, type Liveness, type NameSet } from './analysis.js';
 
 export function licm(fn: IrFunction): IrFunction {
+  let loops = false;
+  forEachStmt(fn.body, (s) => { if (s.kind === 'for' || s.kind === 'while') loops = true; });
+  if (!loops) return fn;
   const live = liveness(fn, { strong: false });
   return { ...fn, body: hoistIn(fn.body, live, fn.vars) };
 }
@@ -32,7 +35,7 @@ function hoistIn(body: Stmt[], live: Liveness, vars: Map<string, Type>): Stmt[] 
   for (const s0 of body) {
     const s = mapBlocks(s0, (b) => hoistIn(b, live, vars));
     if (s.kind === 'for' || s.kind === 'while') {
-      const after = live.after.get(s0) ?? new Set<string>();
+      const after: NameSet = live.after.get(s0) ?? new Set<string>();
       const { hoisted, loop } = hoistFrom(s, after, vars);
       out.push(...hoisted, loop);
     } else {
@@ -44,7 +47,7 @@ function hoistIn(body: Stmt[], live: Liveness, vars: Map<string, Type>): Stmt[] 
 
 type Loop = Extract<Stmt, { kind: 'for' | 'while' }>;
 
-function hoistFrom(loop: Loop, liveAfter: ReadonlySet<string>, vars: Map<string, Type>): { hoisted: Stmt[]; loop: Loop } {
+function hoistFrom(loop: Loop, liveAfter: NameSet, vars: Map<string, Type>): { hoisted: Stmt[]; loop: Loop } {
   const all = loop.kind === 'for' ? loop.body : [...loop.test, ...loop.body, ...loop.update];
   const writes = new Map<string, number>();
   forEachStmt(all, (s) => { for (const n of stmtWrites(s)) writes.set(n, (writes.get(n) ?? 0) + 1); });

@@ -26,23 +26,31 @@
 // Guarantees: every remaining pop reads what it read before.
 import type { Atom, IrFunction, Scalar, Stmt, TapeKind, Type } from '../ir/nodes.js';
 import { Namer } from '../ir/names.js';
-import { childBlocks, forEachStmt, mapBlocks, stmtWrites } from '../ir/walk.js';
+import { childBlocks, forEachStmt, mapBlocks, WriteIndex } from '../ir/walk.js';
 import { liveness, type Liveness, type PassContext } from './analysis.js';
 import { maybeUndefined } from '../ir/validate.js';
 
 export function tapeElision(fn: IrFunction, ctx: PassContext = {}): IrFunction {
+  let pops = false;
+  forEachStmt(fn.body, (s) => { if (s.kind === 'assign' && s.expr.kind === 'pop') pops = true; });
+  // Without pops there is no tape to elide (and no liveness to compute).
+  if (!pops) return fn;
   return localizeLoopFree(forwardUnchanged(removeDeadTapePairs(fn, liveness(fn, { strong: false, ctx }))));
 }
 
-/** Where a statement sits: for each level, [child block of the enclosing statement, index]. */
-interface Site { stmt: Stmt; path: [number, number][]; inLoop: boolean }
+/**
+ * Where a statement sits: for each level, [child block of the enclosing statement, index, number of the
+ * statement there]; statements are numbered depth first in program order, as WriteIndex numbers them.
+ */
+interface Site { stmt: Stmt; path: [number, number, number][]; inLoop: boolean }
 interface Slot { tape: TapeKind; pushes: Site[]; pops: Site[] }
 
 function slots(fn: IrFunction): Map<number, Slot> {
   const out = new Map<number, Slot>();
   const get = (k: number, tape: TapeKind) => { let s = out.get(k); if (!s) { s = { tape, pushes: [], pops: [] }; out.set(k, s); } return s; };
-  const walk = (body: Stmt[], path: [number, number][], which: number, inLoop: boolean) => body.forEach((s, i) => {
-    const here: [number, number][] = [...path, [which, i]];
+  let next = 0;
+  const walk = (body: Stmt[], path: [number, number, number][], which: number, inLoop: boolean) => body.forEach((s, i) => {
+    const here: [number, number, number][] = [...path, [which, i, next++]];
     if (s.kind === 'push') get(s.slot, s.tape).pushes.push({ stmt: s, path: here, inLoop });
     if (s.kind === 'assign' && s.expr.kind === 'pop') get(s.expr.slot, s.expr.tape).pops.push({ stmt: s, path: here, inLoop });
     childBlocks(s).forEach((b, w) => walk(b, here, w, inLoop || s.kind === 'for' || s.kind === 'while'));
@@ -71,13 +79,14 @@ export function removeDeadTapePairs(fn: IrFunction, live: Liveness): IrFunction 
 /** Rule 2: pops of a literal, or of a variable unchanged since its push, become copies. */
 function forwardUnchanged(fn: IrFunction): IrFunction {
   const m = new Map<Stmt, Stmt[]>();
+  let writes: WriteIndex | undefined;
   for (const slot of slots(fn).values()) {
     // Arrays stay on the tape: a copy would alias them, which the IR allows only right after a definition.
     if (slot.pushes.length !== 1 || !slot.pops.length || slot.tape === 'f64[]') continue;
     const push = slot.pushes[0];
     const value = (push.stmt as Extract<Stmt, { kind: 'push' }>).value;
     const ok = slot.pops.every((pop) => canHold(fn.vars.get(popTarget(pop.stmt)), value, fn.vars)
-      && (value.kind === 'const' || unchangedBetween(fn.body, push, pop, value.name, new Set(slot.pops.map((p) => p.stmt)))));
+      && (value.kind === 'const' || unchangedBetween(writes ??= new WriteIndex(fn.body), push, pop, value.name, new Set(slot.pops.map(at)))));
     if (!ok) continue;
     m.set(push.stmt, []);
     for (const pop of slot.pops) {
@@ -129,26 +138,26 @@ function localizeLoopFree(fn: IrFunction): IrFunction {
  * slot's own pops aside: they give back what was pushed, the value `name`
  * keeps anyway.
  */
-function unchangedBetween(body: Stmt[], push: Site, pop: Site, name: string, ownPops: Set<Stmt>): boolean {
-  let block = body;
+function unchangedBetween(writes: WriteIndex, push: Site, pop: Site, name: string, ownPops: Set<number>): boolean {
   for (let level = 0; ; level++) {
-    const [bp, ip] = push.path[level], [bq, iq] = pop.path[level];
+    const [bp, ip, kp] = push.path[level], [bq, iq, kq] = pop.path[level];
     if (bp !== bq) return false; // different branches of an if, or different parts of a loop
     if (ip === iq) {
       if (level + 1 >= push.path.length || level + 1 >= pop.path.length) return false;
       const [nb, nq] = [push.path[level + 1][0], pop.path[level + 1][0]];
       if (nb !== nq) return false;
-      block = childBlocks(block[ip])[nb];
       continue;
     }
     if (ip > iq) return false;
+    // The statements from the push's (or the one holding it) to the pop's (or the one holding it).
     const deeperPush = push.path.length > level + 1, deeperPop = pop.path.length > level + 1;
-    const region = block.slice(deeperPush ? ip : ip + 1, deeperPop ? iq + 1 : iq);
-    let assigned = false;
-    forEachStmt(region, (s) => { if (!ownPops.has(s) && stmtWrites(s).includes(name)) assigned = true; });
-    return !assigned;
+    const from = deeperPush ? kp : writes.end(kp), to = deeperPop ? writes.end(kq) : kq;
+    return writes.writers(name, from, to).every((k) => ownPops.has(k));
   }
 }
+
+/** The number of the statement at a site. */
+const at = (site: Site) => site.path[site.path.length - 1][2];
 
 function typeOfAtom(a: Atom, vars: Map<string, Type>): Type | undefined {
   return a.kind === 'const' ? a.type : vars.get(a.name);
