@@ -7,7 +7,7 @@ import generateModule from '@babel/generator';
 import * as t from '@babel/types';
 import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
 import { assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Loc, type Stmt } from '../../ir/nodes.js';
-import { childBlocks, exprReads, stmtReads, stmtWrites } from '../../ir/walk.js';
+import { childBlocks, exprReads, stmtReads, stmtWrites, WriteIndex } from '../../ir/walk.js';
 import { scalarRule } from '../../rules/index.js';
 
 interface RawMap { sources: string[]; sourcesContent?: (string | null)[]; mappings: string }
@@ -92,13 +92,15 @@ class Emitter {
   /** Decides where each variable is declared: at its first assignment if that scope sees every use, else hoisted. */
   private planDeclarations(): void {
     const assigns = new Map<string, number>();
-    const first = new Map<string, { block: Stmt[]; index: number; stmt: Stmt }>();
-    const occurrences = new Map<string, { block: Stmt[]; index: number }[]>();
-    const parents = new Map<Stmt[], { block: Stmt[]; index: number } | undefined>();
-    const walk = (block: Stmt[], parent?: { block: Stmt[]; index: number }) => {
+    // `at` numbers statements depth first in program order (as WriteIndex does).
+    const first = new Map<string, Place & { stmt: Stmt }>();
+    const occurrences = new Map<string, Place[]>();
+    const parents = new Map<Stmt[], Place | undefined>();
+    let next = 0;
+    const walk = (block: Stmt[], parent?: Place) => {
       parents.set(block, parent);
       block.forEach((s, index) => {
-        const here = { block, index };
+        const here: Place = { block, index, at: next++ };
         for (const n of stmtWrites(s)) {
           if (s.kind === 'for') continue;
           assigns.set(n, (assigns.get(n) ?? 0) + 1);
@@ -106,19 +108,23 @@ class Emitter {
           (occurrences.get(n) ?? occurrences.set(n, []).get(n)!).push(here);
         }
         // A while's condition is read where the emitted loop reads it: at the end of its test block.
-        const readAt = s.kind === 'while' ? { block: s.test, index: s.test.length } : here;
+        const readAt = s.kind === 'while' ? { block: s.test, index: s.test.length, at: -1 } : here;
         for (const n of stmtReads(s)) (occurrences.get(n) ?? occurrences.set(n, []).get(n)!).push(readAt);
-        for (const c of childBlocks(s)) walk(c, here);
+        childBlocks(s).forEach((c, k) => {
+          walk(c, here);
+          if (k === 0 && readAt !== here) readAt.at = next; // after the test block
+        });
       });
     };
     walk(this.fn.body);
     /** The position of `pos` lifted into `block`, if `block` encloses it. */
-    const liftTo = (pos: { block: Stmt[]; index: number }, block: Stmt[]): number | undefined => {
-      let p: { block: Stmt[]; index: number } | undefined = pos;
+    const liftTo = (pos: Place, block: Stmt[]): number | undefined => {
+      let p: Place | undefined = pos;
       while (p && p.block !== block) p = parents.get(p.block);
       return p?.index;
     };
     const inlineReads = new Map<string, Set<string>>();
+    let writeIndex: WriteIndex | undefined;
     for (const [n, f] of first) {
       if (this.fn.params.some((p) => p.name === n)) continue;
       const ok = occurrences.get(n)!.every((o) => {
@@ -138,7 +144,8 @@ class Emitter {
         // What the expression reads once its own inlined operands are folded in.
         const reads = new Set<string>();
         for (const r of exprReads(f.stmt.expr)) for (const x of inlineReads.get(r) ?? [r]) reads.add(x);
-        if (use.block === f.block && safeBetween(f.block, f.index, use.index, reads)) {
+        // Nothing between them (nested blocks included) may change what the expression reads.
+        if (use.block === f.block && !(writeIndex ??= new WriteIndex(this.fn.body, changes)).anyWrites(reads, f.at + 1, use.at)) {
           this.inline.set(n, f.stmt.expr);
           if (f.stmt.loc) this.inlineLoc.set(n, f.stmt.loc);
           inlineReads.set(n, reads);
@@ -309,18 +316,17 @@ function inlinable(e: Expr): boolean {
   return e.kind !== 'call' && e.kind !== 'pop' && e.kind !== 'alloc';
 }
 
-/** True if no statement strictly between `from` and `to` in `block` (nested blocks included) writes a name in `reads` or stores into an array in it. */
-function safeBetween(block: Stmt[], from: number, to: number, reads: Set<string>): boolean {
-  let bad = false;
-  const check = (x: Stmt) => {
-    if (stmtWrites(x).some((n) => reads.has(n))) bad = true;
-    if (x.kind === 'store' && reads.has(x.array)) bad = true;
-    // A call or pop between them could observe an order change only through the tape, which expressions never read.
-    childBlocks(x).forEach((b) => b.forEach(check));
-  };
-  for (let k = from + 1; k < to; k++) check(block[k]);
-  return !bad;
+/**
+ * What a statement changes that an inlined expression could read: the names it assigns, the array it
+ * stores into. (A call or pop in between could observe an order change only through the tape, which
+ * expressions never read.)
+ */
+function changes(s: Stmt): string[] {
+  return s.kind === 'store' ? [s.array] : stmtWrites(s);
 }
+
+/** A place in the function: a block, an index in it, and the statement's number (depth first, in program order). */
+interface Place { block: Stmt[]; index: number; at: number }
 
 function hasContinue(body: Stmt[]): boolean {
   return body.some((s) => s.kind === 'continue' || (s.kind === 'if' && (hasContinue(s.then) || hasContinue(s.else))));
