@@ -144,8 +144,11 @@ class Emitter {
         // What the expression reads once its own inlined operands are folded in.
         const reads = new Set<string>();
         for (const r of exprReads(f.stmt.expr)) for (const x of inlineReads.get(r) ?? [r]) reads.add(x);
-        // Nothing between them (nested blocks included) may change what the expression reads.
-        if (use.block === f.block && !(writeIndex ??= new WriteIndex(this.fn.body, changes)).anyWrites(reads, f.at + 1, use.at)) {
+        // Nothing between them (nested blocks included) may change what the expression reads; a
+        // loop's bound is read again at every iteration, so nor may the loop itself.
+        writeIndex ??= new WriteIndex(this.fn.body, changes);
+        const until = use.block[use.index]?.kind === 'for' ? writeIndex.end(use.at) : use.at;
+        if (use.block === f.block && !writeIndex.anyWrites(reads, f.at + 1, until)) {
           this.inline.set(n, f.stmt.expr);
           if (f.stmt.loc) this.inlineLoc.set(n, f.stmt.loc);
           inlineReads.set(n, reads);
