@@ -12,7 +12,10 @@
 // - any other overwrite: the old value is pushed (in loops) or copied to a
 //   local (outside loops) and restored after the statement's adjoint;
 // - while loops count their iterations; the adjoint loop runs that many times;
-//   counted `for` loops run backwards over the same indices.
+//   counted `for` loops run backwards over the same indices;
+// - a checkpointed loop (a top-level loop whose inner loops save values) saves
+//   only the state its iterations carry; the adjoint of each iteration runs the
+//   iteration again first (docs/tape.md).
 //
 // Adjoints start as symbolic zeros: the first contribution assigns
 // (`dx = e`), later ones add; nothing is materialised until it must be.
