@@ -159,6 +159,7 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
       // A throw mid-sweep must not leave values behind for the next call.
       tape.top = top; tape.topInt = topInt;
       while (tape.topRef > topRef) tape.popRef();
+      tape.trim();
     }
   };
   const handle: Handle = { module: d.module, shape, params, name, reorder, like, source: d.source };

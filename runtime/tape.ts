@@ -1,9 +1,20 @@
 // The tape of the JS path: two typed stacks (f64 values, i32 counters and
 // flags) that grow by doubling and are reused across calls, so a gradient
 // allocates nothing per push in the steady state.
+
+const F64_START = 1024, I32_START = 256;
+/**
+ * Stacks grown past these sizes (2 MB of f64, 1 MB of i32, 64 Ki array
+ * references) are let go when a call ends: one huge call must not pin its tape
+ * for as long as the derivative lives. Calls that fit keep reusing the buffers;
+ * a bigger call grows them again by doubling, which costs a fraction of its
+ * own pushes.
+ */
+const F64_KEEP = 1 << 18, I32_KEEP = 1 << 18, REFS_KEEP = 1 << 16;
+
 export class Tape {
-  private f = new Float64Array(1024);
-  private i = new Int32Array(256);
+  private f = new Float64Array(F64_START);
+  private i = new Int32Array(I32_START);
   top = 0;
   topInt = 0;
 
@@ -53,9 +64,20 @@ export class Tape {
     return this.f.byteLength + this.i.byteLength;
   }
 
+  /**
+   * Called when a call ends with the tape empty: lets go of stacks a big call
+   * grew past their keep size. Three comparisons otherwise (no allocation).
+   */
+  trim(): void {
+    if (this.f.length > F64_KEEP && this.top === 0) this.f = new Float64Array(F64_START);
+    if (this.i.length > I32_KEEP && this.topInt === 0) this.i = new Int32Array(I32_START);
+    if (this.refs.length > REFS_KEEP && this.topRef === 0) this.refs = [];
+  }
+
   reset(): void {
     this.top = 0;
     this.topInt = 0;
     while (this.topRef > 0) this.refs[--this.topRef] = undefined as unknown as Float64Array;
+    this.trim();
   }
 }
