@@ -112,8 +112,6 @@ function keyOf(kind: string, opts: Options, wrt: number[]): string {
   return `${kind}|${Array.isArray(opts.wrt) ? '[' + wrt.join(',') + ']' : wrt[0]}|${opts.optimized !== false}|${!!opts.preserveResult}|${scope}`;
 }
 
-let instances = 0;
-
 /** UTF-8 base64, in Node and in browsers alike. */
 function base64(text: string): string {
   const bytes = new TextEncoder().encode(text);
@@ -122,14 +120,29 @@ function base64(text: string): string {
   return btoa(binary);
 }
 
+/** A 64-bit hash (two 32-bit FNV-1a-style lanes) of a string, as 16 hex digits. */
+function hash64(text: string): string {
+  let h1 = 0x811c9dc5, h2 = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
 /** Evaluates generated source: the functions, with the tape they share. */
 function instantiate(d: Derived): { entry: Function; tape: Tape } {
   const tape = new Tape();
   // The source map and a name let debuggers and (with source maps enabled) stack traces show the user's lines.
   const map = base64(JSON.stringify({ ...d.map, file: `${d.module.entry}.js` }));
-  // Each instantiation gets its own URL: source maps are cached by it.
-  const url = `cotangent:///${d.module.entry}-${++instances}.js`;
-  const body = `"use strict";${d.source}\nreturn ${d.module.entry};\n//# sourceURL=${url}\n//# sourceMappingURL=data:application/json;base64,${map}`;
+  // The URL is a hash of the code and its map. Node's cache of generated sources' maps is keyed by URL and never
+  // evicts: a URL per instantiation kept every derivative's source and map for good, while one per content lets
+  // a repeat replace its own entry, and two different maps never share a URL (stack traces stay right).
+  const code = `"use strict";${d.source}\nreturn ${d.module.entry};\n`;
+  const url = `cotangent:///${d.module.entry}-${hash64(code + map)}.js`;
+  const body = `${code}//# sourceURL=${url}\n//# sourceMappingURL=data:application/json;base64,${map}`;
   const entry = new Function('tape', 'np', body)(tape, np) as Function;
   return { entry, tape };
 }
