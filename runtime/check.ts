@@ -2,14 +2,85 @@
 // generated code runs. number[] is accepted where a Float64Array is expected (copied).
 // The checker is built once per derivative; a call that passes pays only the
 // type tests (messages are built only when something is wrong).
-import type { Param } from '../compiler/ir/nodes.js';
+import type { Atom, Const, Expr, IrFunction, Param } from '../compiler/ir/nodes.js';
+import { assignedIn, forEachStmt } from '../compiler/ir/walk.js';
 
 export type Checker = (args: unknown[]) => unknown[];
 
+export interface CheckerOptions {
+  /**
+   * Pass booleans given for `bool` parameters on as 1 and 0 (WebAssembly takes
+   * numbers only). The JS path keeps them as they are: the generated code
+   * keeps the function's own tests (`flip === true`), which a number would fail.
+   */
+  booleansAsNumbers?: boolean;
+  /** Per parameter that bounds a counted loop (see loopBoundParams): the margin its value must keep from the 32-bit limits. */
+  bounds?: (number | undefined)[];
+}
+
+const I32_MIN = -2147483648, I32_MAX = 2147483647;
+
+/**
+ * Parameters (by position; numbers) that bound a counted loop with an i32
+ * index, directly or through a copy, `Math.ceil`/`floor`/`round`/`trunc`,
+ * `| 0` or ± a constant (the trip count of `for (i = 0; i < n; i++)` reversed),
+ * each with the sum of those constants: the margin the range must keep.
+ * Such a loop counts in 32 bits (the reversed loop in JS, every loop in Wasm),
+ * so a bound outside that range would silently wrap, and a NaN one would run
+ * the reversed loop once: the checker refuses those values. Only parameters
+ * never assigned are traced, so the argument is the bound.
+ */
+export function loopBoundParams(fn: IrFunction): (number | undefined)[] {
+  interface Trace { param: number; slack: number }
+  const assigned = assignedIn(fn.body);
+  const from = new Map<string, Trace>();
+  fn.params.forEach((p, i) => { if ((p.type === 'f64' || p.type === 'i32') && !assigned.has(p.name)) from.set(p.name, { param: i, slack: 0 }); });
+  const counts = new Map<string, number>();
+  forEachStmt(fn.body, (s) => { if (s.kind === 'assign') counts.set(s.target, (counts.get(s.target) ?? 0) + 1); });
+  const traced = (a: Atom, add = 0): Trace | undefined => {
+    const t = a.kind === 'var' ? from.get(a.name) : undefined;
+    return t && { param: t.param, slack: t.slack + add };
+  };
+  const small = (a: Atom) => a.kind === 'const' && Math.abs(a.value) <= 1 << 20;
+  const source = (e: Expr): Trace | undefined => {
+    switch (e.kind) {
+      case 'atom': return traced(e.value);
+      case 'unary': return e.op === 'not' ? undefined : traced(e.arg);
+      case 'binary':
+        if (e.op !== '+' && e.op !== '-') return undefined;
+        if (small(e.right)) return traced(e.left, Math.ceil(Math.abs((e.right as Const).value)));
+        return e.op === '+' && small(e.left) ? traced(e.right, Math.ceil(Math.abs((e.left as Const).value))) : undefined;
+      case 'prim': return /^(Math\.)?(ceil|floor|round|trunc)$/.test(e.name) ? traced(e.args[0], 1) : undefined;
+      default: return undefined;
+    }
+  };
+  // Temporaries assigned once, in program order (A-normal form defines before use).
+  forEachStmt(fn.body, (s) => {
+    if (s.kind !== 'assign' || counts.get(s.target) !== 1 || from.has(s.target)) return;
+    const t = source(s.expr);
+    if (t) from.set(s.target, t);
+  });
+  const out: (number | undefined)[] = fn.params.map(() => undefined);
+  forEachStmt(fn.body, (s) => {
+    if (s.kind !== 'for' || fn.vars.get(s.index) !== 'i32') return;
+    for (const a of [s.start, s.end]) {
+      const t = traced(a);
+      // The loop's own step past the bound is one more.
+      if (t) out[t.param] = Math.max(out[t.param] ?? 0, t.slack + 1);
+    }
+  });
+  return out;
+}
+
 /** `like[i]` is the position of the argument whose length argument i must match (a tangent and its primal). */
-export function makeChecker(fnName: string, params: Param[], like: (number | undefined)[] = []): Checker {
+export function makeChecker(fnName: string, params: Param[], like: (number | undefined)[] = [], opts: CheckerOptions = {}): Checker {
   const n = params.length;
   const types = params.map((p) => p.type);
+  const asNumbers = !!opts.booleansAsNumbers;
+  // Per parameter: the lowest and highest value allowed (an i32 bound keeps a margin for what is added to it).
+  const lo = params.map((_, i) => (opts.bounds?.[i] === undefined ? -Infinity : I32_MIN + opts.bounds[i]!));
+  const hi = params.map((_, i) => (opts.bounds?.[i] === undefined ? Infinity : I32_MAX - opts.bounds[i]!));
+  const bounded = params.map((_, i) => opts.bounds?.[i] !== undefined);
   const what = (i: number) => `${fnName}: argument ${i + 1} (\`${params[i].name}\`)`;
   const fail = (args: unknown[], i: number): never => {
     const a = args[i];
@@ -22,8 +93,14 @@ export function makeChecker(fnName: string, params: Param[], like: (number | und
       }
       throw new TypeError(`${what(i)} must be a Float64Array (or number[]), got ${describe(a)}`);
     }
+    if (p.type === 'bool') throw new TypeError(`${what(i)} must be a boolean (or a number), got ${describe(a)}`);
     if (typeof a !== 'number') throw new TypeError(`${what(i)} must be a number, got ${describe(a)}`);
-    throw new TypeError(`${what(i)} is used as an integer (index or size), got ${a}`);
+    if (p.type === 'i32' && !Number.isInteger(a)) throw new TypeError(`${what(i)} is used as an integer (index or size), got ${a}`);
+    if (bounded[i] && (p.type !== 'i32' || (a | 0) === a)) {
+      throw new TypeError(`${what(i)} bounds a loop, which counts in 32 bits: it must be a number in [${lo[i]}, ${hi[i]}], got ${a}`);
+    }
+    // Both backends count in 32 bits: a larger integer would silently wrap.
+    throw new TypeError(`${what(i)} is used as an integer (index or size) and must lie in the 32-bit range [${I32_MIN}, ${I32_MAX}], got ${a}`);
   };
   return (args) => {
     if (args.length !== n) {
@@ -43,7 +120,15 @@ export function makeChecker(fnName: string, params: Param[], like: (number | und
         } else return fail(args, i);
         const l = like[i];
         if (l !== undefined && arr.length !== (out[l] as { length: number }).length) return fail(args, i);
-      } else if (typeof a !== 'number' || (t === 'i32' && !Number.isInteger(a))) {
+      } else if (typeof a === 'number') {
+        // `(a | 0) === a`: an integer within i32 (NaN, ±Infinity and fractions fail too).
+        if (t === 'i32' ? (a | 0) !== a || (bounded[i] && (a < lo[i] || a > hi[i])) : bounded[i] && !(a >= lo[i] && a <= hi[i])) return fail(args, i);
+      } else if (t === 'bool' && typeof a === 'boolean') {
+        if (asNumbers) {
+          if (out === args) out = args.slice();
+          out[i] = a ? 1 : 0;
+        }
+      } else {
         return fail(args, i);
       }
     }
@@ -52,8 +137,8 @@ export function makeChecker(fnName: string, params: Param[], like: (number | und
 }
 
 /** One-off form of makeChecker. */
-export function checkArgs(fnName: string, params: Param[], args: unknown[], like: (number | undefined)[] = []): unknown[] {
-  return makeChecker(fnName, params, like)(args);
+export function checkArgs(fnName: string, params: Param[], args: unknown[], like: (number | undefined)[] = [], opts: CheckerOptions = {}): unknown[] {
+  return makeChecker(fnName, params, like, opts)(args);
 }
 
 function isNumberArray(a: unknown): a is number[] {

@@ -4,8 +4,8 @@ import type { SourceMapV3 } from '../compiler/emit/js/emit.js';
 import { CompileError } from '../compiler/diagnostics.js';
 import type { IrModule, Param } from '../compiler/ir/nodes.js';
 import * as np from './np.js';
-import { makeChecker } from './check.js';
 import { findFunction, parseModuleSource, type ParsedFunction } from '../compiler/parse/source.js';
+import { loopBoundParams, makeChecker } from './check.js';
 import { CUSTOM, type CustomRule } from '../compiler/ir/program.js';
 import { Tape } from './tape.js';
 
@@ -161,7 +161,7 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
   // Tangent parameters follow the primal ones and must match their primal's length.
   const nPrimal = params.length - (tangentsOf?.length ?? 0);
   const like = params.map((_, i) => (i >= nPrimal ? tangentsOf![i - nPrimal] : undefined));
-  const check = makeChecker(name, params, like);
+  const check = makeChecker(name, params, like, { bounds: loopBoundParams(entryFn) });
   const call = (...userArgs: unknown[]) => {
     const args = reorder ? reorder(userArgs) : userArgs;
     const checked = check(args);
@@ -341,7 +341,7 @@ async function compileUncached(g: Differentiable | Derivative, opts: CompileOpti
   const mod = await compileIrModule(h.module, { simd: opts.simd });
   const entry = h.module.functions.find((fn) => fn.name === h.module.entry)!;
   const single = entry.results.length === 1;
-  const check = makeChecker(h.name, h.params, h.like);
+  const check = makeChecker(h.name, h.params, h.like, { booleansAsNumbers: true, bounds: loopBoundParams(entry) });
   // Numbers only: the instance's direct entry (no marshalling of arrays).
   const scalarOnly = h.params.every((p) => p.type !== 'f64[]') && !h.reorder;
   const call = scalarOnly

@@ -1,9 +1,10 @@
 // Wrong argument kinds and lengths at call time: a TypeError that names the
 // argument, before any generated code runs. Also what is accepted: number[]
-// (copied), subarray views, the same array passed twice.
+// (copied), subarray views, the same array passed twice, booleans for boolean
+// parameters.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fromSource, grad, hvp, jvp } from '../../runtime/index.js';
+import { compile, fromSource, grad, hvp, jvp } from '../../runtime/index.js';
 
 const f = fromSource('function f(x: Float64Array, a: number, n: number) {\n  let s = 0;\n  for (let i = 0; i < n; i++) s += x[i] * a;\n  return s + x[n - 1];\n}', 'f');
 const g = grad(f, { wrt: [0, 1] });
@@ -28,6 +29,8 @@ const wrong: { name: string; args: () => unknown[]; says: RegExp }[] = [
   { name: 'a fraction for an integer', args: () => [x3(), 1, 1.5], says: /argument 3 \(`n`\) is used as an integer/ },
   { name: 'NaN for an integer', args: () => [x3(), 1, NaN], says: /argument 3 \(`n`\) is used as an integer .*NaN/ },
   { name: 'Infinity for an integer', args: () => [x3(), 1, Infinity], says: /argument 3 \(`n`\) is used as an integer .*Infinity/ },
+  { name: 'an integer beyond 32 bits', args: () => [x3(), 1, 2 ** 32 + 2], says: /argument 3 \(`n`\) is used as an integer .*32-bit range.*4294967298/ },
+  { name: 'an integer just below -2^31', args: () => [x3(), 1, -(2 ** 31) - 1], says: /argument 3 \(`n`\) is used as an integer .*32-bit range/ },
   { name: 'too few arguments', args: () => [x3()], says: /expected 3 arguments \(x, a, n\), got 1/ },
   { name: 'too many arguments', args: () => [x3(), 1, 2, 3], says: /expected 3 arguments \(x, a, n\), got 4/ },
   { name: 'no arguments', args: () => [], says: /expected 3 arguments/ },
@@ -88,6 +91,63 @@ test('integer arguments at the edges: 0, negative (empty loops)', () => {
   assert.is(loop(3, 0), 0);
   assert.is(loop(3, -5), 0);
   assert.is(loop(3, 4), 24);
+});
+
+// BUG C1, fixed: a loop bound passed the check (any number will do for an f64)
+// and was then wrapped to 32 bits (the reversed loop counts in i32 in JS, every
+// loop does in Wasm): n = 2^32 + 2 gave the gradient 2. The checker now finds
+// the parameters that bound an i32-counted loop in the IR (loopBoundParams in
+// runtime/check.ts) and refuses values outside the 32-bit range, and NaN/±∞
+// (a NaN bound ran the reversed loop once).
+test('a loop bound beyond the 32-bit range is refused, JS and Wasm alike', async () => {
+  const f = fromSource('function f(a, n) {\n  let s = 0;\n  for (let i = 0; i < n; i++) s += a;\n  return s;\n}', 'f');
+  const g = grad(f);
+  const w = await compile(g);
+  for (const [d, name] of [[g, 'grad(f)'], [w, 'grad(f)'], [jvp(f), 'jvp(f)'], [await compile(f), 'compile(f)']] as const) {
+    const tangent = name === 'jvp(f)' ? [1] : [];
+    // -2^31 itself: the reversed loop starts at ceil(n) - 1, which would wrap to 2^31 - 1.
+    for (const n of [2 ** 32 + 2, 2 ** 31, -(2 ** 31), 1e300, NaN, Infinity, -Infinity]) {
+      assert.throws(() => d(0.5, n, ...tangent), (e: unknown) => e instanceof TypeError
+        && new RegExp(`^${name.replace(/[()]/g, '\\$&')}: argument 2 \\(\`n\`\\) bounds a loop, which counts in 32 bits`).test((e as Error).message), `${name} n = ${n}`);
+    }
+  }
+  // In range, fractions included (the loop runs ceil(n) times), as before.
+  for (const d of [g, w]) {
+    assert.is(d(0.5, 3), 3);
+    assert.is(d(0.5, 3.5), 4);
+    assert.is(d(0.5, -(2 ** 31) + 8), 0);
+  }
+  // A loop whose index is not counted in 32 bits (it starts at an f64) is left alone.
+  const down = grad(fromSource('function f(a, n) {\n  let s = 0;\n  for (let i = n; i > n - 3; i--) s += a;\n  return s;\n}', 'f'));
+  assert.is(down(0.5, 2 ** 40), 3);
+});
+
+// BUG C7, fixed: a parameter annotated (or used as) `boolean` refused booleans
+// ("must be a number, got boolean"). The checker takes booleans for `bool`
+// parameters: the JS path passes them on as they are (the generated code keeps
+// the function's own tests, `flip === true`), the Wasm path as 1 and 0.
+test('a boolean parameter takes booleans, JS and Wasm alike', async () => {
+  for (const test of ['flip', 'flip === true', '!(flip == false)']) {
+    const f = fromSource(`function f(a: number, flip: boolean) {\n  return ${test} ? -a * a : a * a;\n}`, 'f');
+    const g = grad(f);
+    const w = await compile(g);
+    const h = hvp(f);
+    const value = await compile(f);
+    for (const d of [g, w]) {
+      assert.is(d(3, true), -6, test);
+      assert.is(d(3, false), 6, test);
+    }
+    assert.is(jvp(f)(3, true, 1), -6, test);
+    assert.is(h(3, true, 1), -2, test);
+    assert.is(value(3, true), -9, test);
+    assert.is(value(3, false), 9, test);
+    assert.throws(() => g(3, 'yes'), (e: unknown) => e instanceof TypeError && /argument 2 \(`flip`\) must be a boolean \(or a number\), got a string/.test((e as Error).message));
+    assert.throws(() => w(3, null), (e: unknown) => e instanceof TypeError && /argument 2 \(`flip`\) must be a boolean/.test((e as Error).message));
+  }
+  // Numbers are still accepted for a boolean used as a condition.
+  const g = grad(fromSource('function f(a: number, flip: boolean) {\n  return flip ? -a * a : a * a;\n}', 'f'));
+  assert.is(g(3, 1), -6);
+  assert.is(g(3, 0), 6);
 });
 
 test.run();
