@@ -1,6 +1,6 @@
 // Dense derivatives for small problems, as JAX's jacfwd/jacrev and hessian:
 // built from grad, jvp and hvp, never from anything else.
-import { grad, hvp, jvp, type Options, type SourceFunction } from './index.js';
+import { checkCall, grad, hvp, jvp, type Options, type SourceFunction } from './index.js';
 
 type Fn = ((...args: any[]) => number | Float64Array) | SourceFunction;
 
@@ -10,7 +10,8 @@ type Fn = ((...args: any[]) => number | Float64Array) | SourceFunction;
  * takes one reverse pass (its gradient); an array-valued one takes one
  * forward pass per input component. Scalar by scalar gives a number.
  */
-export function jacobian(f: Fn, opts: Omit<Options, 'wrt' | 'preserveResult'> & { wrt?: number } = {}) {
+export function jacobian(f: Fn, options?: Omit<Options, 'wrt' | 'preserveResult'> & { wrt?: number }) {
+  const opts = checkCall('jacobian', f, options) as Omit<Options, 'wrt' | 'preserveResult'> & { wrt?: number };
   const k = opts.wrt ?? 0;
   const fwd = jvp(f as (...a: any[]) => number, { ...opts, wrt: k });
   return (...args: unknown[]): number | Float64Array => {
@@ -42,7 +43,8 @@ export function jacobian(f: Fn, opts: Omit<Options, 'wrt' | 'preserveResult'> & 
  * with respect to argument `wrt`, row-major, from n Hessian-vector products
  * (a number for a scalar argument).
  */
-export function hessian(f: Fn, opts: Omit<Options, 'wrt' | 'preserveResult'> & { wrt?: number } = {}) {
+export function hessian(f: Fn, options?: Omit<Options, 'wrt' | 'preserveResult'> & { wrt?: number }) {
+  const opts = checkCall('hessian', f, options) as Omit<Options, 'wrt' | 'preserveResult'> & { wrt?: number };
   const k = opts.wrt ?? 0;
   const hv = hvp(f as (...a: any[]) => number, { ...opts, wrt: k });
   return (...args: unknown[]): number | Float64Array => {

@@ -4,8 +4,8 @@ import type { SourceMapV3 } from '../compiler/emit/js/emit.js';
 import { CompileError } from '../compiler/diagnostics.js';
 import type { IrModule, Param } from '../compiler/ir/nodes.js';
 import * as np from './np.js';
-import { findFunction, parseModuleSource, type ParsedFunction } from '../compiler/parse/source.js';
 import { loopBoundParams, makeChecker } from './check.js';
+import { findFunction, parseFunctionValue, parseModuleSource, type ParsedFunction } from '../compiler/parse/source.js';
 import { CUSTOM, type CustomRule } from '../compiler/ir/program.js';
 import { Tape } from './tape.js';
 
@@ -65,6 +65,9 @@ export interface SourceFunction {
  * passed to grad, jvp, hvp and compile in place of a function.
  */
 export function fromSource(code: string, name: string, file = '<source>'): SourceFunction {
+  if (typeof code !== 'string') throw new TypeError(`fromSource: the source must be a string of JavaScript or TypeScript, got ${kindOf(code)}`);
+  if (typeof name !== 'string') throw new TypeError(`fromSource: the function's name must be a string, got ${kindOf(name)}`);
+  if (typeof file !== 'string') throw new TypeError(`fromSource: the file name must be a string, got ${kindOf(file)}`);
   const parsed = findFunction(parseModuleSource(code, file), name);
   return { name, length: parsed.node.params.length, parsed };
 }
@@ -79,12 +82,41 @@ const input = (f: Differentiable) => {
 
 const cache = new WeakMap<object, Map<string, Derivative>>();
 
-function wrtList(f: Differentiable, wrt: Options['wrt']): number[] {
+/** What a wrong value is, for messages. */
+const kindOf = (v: unknown): string => (v === null || v === undefined ? String(v) : Array.isArray(v) ? 'an array'
+  : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+
+/** Misuse of the API is a TypeError saying what is wrong, before anything reads the value. */
+function checkDifferentiable(api: string, f: unknown, verb = 'differentiate'): asserts f is Differentiable {
+  if (typeof f === 'function') return;
+  if (typeof f === 'object' && f !== null && 'parsed' in f) return; // fromSource(...)
+  throw new TypeError(`${api}: expected a function (or fromSource(code, name)) to ${verb}, got ${kindOf(f)}`);
+}
+
+function checkOptions<O extends object>(api: string, opts: O | undefined): O {
+  if (opts === undefined) return {} as O;
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new TypeError(`${api}: options must be an object, got ${kindOf(opts)}`);
+  return opts;
+}
+
+/** Checks the function and options given to grad, jvp or hvp; the options, defaulted. */
+export function checkCall(api: string, f: unknown, opts: Options | undefined): Options {
+  checkDifferentiable(api, f);
+  return checkOptions(`${api}(${(f as Differentiable).name || 'f'})`, opts);
+}
+
+function wrtList(api: string, f: Differentiable, wrt: Options['wrt']): number[] {
   const list = wrt === undefined ? [0] : Array.isArray(wrt) ? wrt : [wrt];
-  for (const i of list) {
+  const fn = `${api}(${f.name || 'f'})`;
+  if (list.length === 0) throw new TypeError(`${fn}: \`wrt\` is an empty list; give the index of at least one argument`);
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k];
     if (!Number.isInteger(i) || i < 0 || i >= f.length) {
+      // A class, a getter or a native function has no parameters to count: say what it is instead.
+      if (typeof f === 'function' && !(f as unknown as { [IR]?: Handle })[IR]) parseFunctionValue(f);
       throw new CompileError('CT1202', { index: String(i), name: f.name || 'f', count: f.length });
     }
+    if (list.indexOf(i) < k) throw new TypeError(`${fn}: \`wrt\` lists argument ${i} twice (${JSON.stringify(list)}); give each index once`);
   }
   return list;
 }
@@ -223,18 +255,24 @@ export function adjointHook(x: number, _hook: (dx: number, x: number) => number)
  * respect to argument `wrt` (default 0), shaped like that argument; several
  * `wrt` give an array of gradients; `preserveResult` gives `[gradient, value]`.
  */
-export function grad<F extends (...args: any[]) => number>(f: F | SourceFunction, opts: Options = {}): Derivative<F> {
-  const wrt = wrtList(f, opts.wrt);
+export function grad<F extends (...args: any[]) => number>(f: F | SourceFunction, options?: Options): Derivative<F> {
+  const opts = checkCall('grad', f, options);
+  const wrt = wrtList('grad', f, opts.wrt);
   return cached(f, keyOf('grad', opts, wrt), () => {
-    const d = derive(input(f), { mode: 'grad', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
-    const several = Array.isArray(opts.wrt);
-    const count = wrt.length + (opts.preserveResult ? 1 : 0);
+    // The entry returns gradients in parameter order: derive for the indices sorted and
+    // hand them back in `wrt` order.
+    const sorted = [...wrt].sort((a, b) => a - b);
+    const d = derive(input(f), { mode: 'grad', wrt: sorted, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
+    const several = Array.isArray(opts.wrt), preserve = !!opts.preserveResult;
+    const count = wrt.length + (preserve ? 1 : 0);
+    const perm = wrt.map((i) => sorted.indexOf(i));
+    const inOrder = perm.every((p, k) => p === k);
     const shape = (raw: unknown) => {
-      if (!several && !opts.preserveResult) return raw;
-      if (several && !opts.preserveResult && count > 1) return raw; // already the array of gradients
+      if (!several && !preserve) return raw;
+      if (several && !preserve && count > 1 && inOrder) return raw; // already the array of gradients
       const r = count === 1 ? [raw] : (raw as unknown[]);
-      const grads = several ? r.slice(0, wrt.length) : r[0];
-      return opts.preserveResult ? [grads, r[r.length - 1]] : grads;
+      const grads = several ? perm.map((p) => r[p]) : r[0];
+      return preserve ? [grads, r[r.length - 1]] : grads;
     };
     return makeDerivative(d, `grad(${f.name || 'f'})`, shape);
   }) as Derivative<F>;
@@ -258,8 +296,9 @@ function tangentOrder(nParams: number, wrt: number[]): (args: unknown[]) => unkn
  * `args` along the tangents (one per `wrt` argument, shaped like it), shaped
  * like `f`'s result; `preserveResult` gives `[tangent, value]`.
  */
-export function jvp<F extends (...args: any[]) => number | Float64Array>(f: F | SourceFunction, opts: Options = {}): Derivative<F> {
-  const wrt = wrtList(f, opts.wrt);
+export function jvp<F extends (...args: any[]) => number | Float64Array>(f: F | SourceFunction, options?: Options): Derivative<F> {
+  const opts = checkCall('jvp', f, options);
+  const wrt = wrtList('jvp', f, opts.wrt);
   return cached(f, keyOf('jvp', opts, wrt), () => {
     const d = derive(input(f), { mode: 'jvp', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
     const shape = (raw: unknown) => (opts.preserveResult ? [(raw as unknown[])[1], (raw as unknown[])[0]] : raw);
@@ -273,8 +312,9 @@ export function jvp<F extends (...args: any[]) => number | Float64Array>(f: F | 
  * H·v for scalar-valued `f`, with H the Hessian with respect to argument
  * `wrt` (one index); costs a small multiple of one gradient, never a Hessian.
  */
-export function hvp<F extends (...args: any[]) => number>(f: F | SourceFunction, opts: Options = {}): Derivative<F> {
-  const wrt = wrtList(f, opts.wrt);
+export function hvp<F extends (...args: any[]) => number>(f: F | SourceFunction, options?: Options): Derivative<F> {
+  const opts = checkCall('hvp', f, options);
+  const wrt = wrtList('hvp', f, opts.wrt);
   if (wrt.length !== 1) throw new CompileError('CT1204', { what: 'several `wrt` arguments', mode: 'hvp', remedy: 'pass one index; build mixed blocks from jvp of grad' });
   return cached(f, keyOf('hvp', opts, wrt), () => {
     const d = derive(input(f), { mode: 'hvp', wrt, preserveResult: opts.preserveResult, optimized: opts.optimized, ...deriveOpts(opts) });
@@ -312,7 +352,15 @@ export interface Compiled {
  * helpers need) or anything made by grad, jvp or hvp (which keeps its
  * options). Loads the AssemblyScript compiler on first use.
  */
-export function compile(g: Differentiable | Derivative, opts: CompileOptions = {}): Promise<Compiled> {
+export function compile(g: Differentiable | Derivative, options?: CompileOptions): Promise<Compiled> {
+  // Misuse is reported the way compile reports everything else: a rejected promise.
+  let opts: CompileOptions;
+  try {
+    checkDifferentiable('compile', g, 'compile');
+    opts = checkOptions(`compile(${g.name || 'f'})`, options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   // The same function compiled twice with the same options is the same compiled function.
   const key = `${opts.simd !== false}|${Object.entries(opts.scope ?? {}).map(([k, v]) => `${k}:${idOf(v)}`).join(',')}`;
   let byKey = compiled.get(g as object);

@@ -62,6 +62,10 @@ function parseFunctionText(text: string, source: SourceText, name: string): Func
   for (const attempt of attempts) {
     try {
       const node = attempt() as t.Node;
+      // A getter's or setter's text (`get v() {…}`) reads as an accessor of an object literal: not a function to call.
+      if (node && node.type === 'ObjectMethod' && node.kind !== 'method') {
+        throw new CompileError('CT1101', { construct: `a ${node.kind}ter`, remedy: 'pass a plain function' }, { fn: name, at: node.loc?.start, source });
+      }
       if (node && (node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'ObjectMethod')) {
         return node;
       }

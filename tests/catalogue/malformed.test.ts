@@ -1,10 +1,11 @@
 // Malformed input: source that does not parse, modules without the function
 // asked for, values that are not functions, and malformed options. Each is a
 // clear CompileError (with line:column and a code frame where there is a place
-// to point at) before anything runs.
+// to point at) before anything runs; misuse of the API itself (not a function,
+// options that are not an object) is a TypeError saying what is wrong.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CompileError, fromSource, grad, hvp, jvp } from '../../runtime/index.js';
+import { CompileError, compile, fromSource, grad, hessian, hvp, jacobian, jvp } from '../../runtime/index.js';
 import { assertRefused } from './support.js';
 
 const syntax: { name: string; src: string; at: string }[] = [
@@ -79,6 +80,88 @@ test('grad of derivatives that return arrays (grad of grad, of hvp, of jvp of an
   assertRefused(() => grad(jvp(arrayValued)), { says, code: 'CT1201' }, 'grad of jvp');
   // jvp of grad is how to get H·v from a gradient.
   assert.equal([...(jvp(grad(scalar))(new Float64Array([1, 2]), new Float64Array([1, 0])) as Float64Array)], [0, 4]);
+});
+
+/** `attempt` throws a TypeError whose message matches `says`. */
+const misuse = (attempt: () => unknown, says: RegExp, label: string) => {
+  try {
+    attempt();
+  } catch (e) {
+    assert.ok(e instanceof TypeError, `${label}: ${(e as Error).name}: ${(e as Error).message}`);
+    assert.match((e as Error).message, says, label);
+    return;
+  }
+  assert.unreachable(`${label}: no error`);
+};
+
+// BUG C4, fixed: these ended in internal errors (`Invalid value used as weak map
+// key`, `Cannot read properties of null (reading 'wrt')`, `this.input.charCodeAt
+// is not a function`). The API now checks its arguments first.
+test('not a function, options that are not an object, fromSource of a non-string: a TypeError', async () => {
+  const f = fromSource('function f(a) {\n  return a * a;\n}', 'f');
+  const apis: [string, (f: never, opts?: never) => unknown][] = [['grad', grad], ['jvp', jvp], ['hvp', hvp], ['jacobian', jacobian], ['hessian', hessian]];
+  for (const [api, make] of apis) {
+    for (const [bad, got] of [[42, 'a number'], [null, 'null'], [undefined, 'undefined'], ['f', 'a string'], [{}, 'an object']] as const) {
+      misuse(() => make(bad as never), new RegExp(`^${api}: expected a function \\(or fromSource\\(code, name\\)\\) to differentiate, got ${got}$`), `${api}(${String(bad)})`);
+    }
+    for (const [bad, got] of [[null, 'null'], [3, 'a number'], [[0], 'an array']] as const) {
+      misuse(() => make(f as never, bad as never), new RegExp(`^${api}\\(f\\): options must be an object, got ${got}$`), `${api}(f, ${JSON.stringify(bad)})`);
+    }
+  }
+  // compile answers with a promise, so misuse rejects it like any other failure.
+  for (const [bad, opts, says] of [[42, undefined, /^compile: expected a function .* to compile, got a number$/], [f, null, /^compile\(f\): options must be an object, got null$/]] as const) {
+    const p = compile(bad as never, opts as never);
+    assert.instance(p, Promise);
+    await p.then(() => assert.unreachable('resolved'), (e) => misuse(() => { throw e; }, says, 'compile'));
+  }
+  misuse(() => fromSource(42 as never, 'f'), /^fromSource: the source must be a string of JavaScript or TypeScript, got a number$/, 'fromSource(42)');
+  misuse(() => fromSource('function f(a) { return a; }', undefined as never), /^fromSource: the function's name must be a string, got undefined$/, 'no name');
+  assert.is(grad(f, undefined)(3), 6, 'undefined options are the defaults');
+});
+
+// BUG C4 (an empty list) and C5 (a repeated index: one number came back for
+// `wrt: [0, 0]`), fixed: both are refused when the derivative is made.
+test('`wrt` as an empty list or with a repeated index: a TypeError naming `wrt`', () => {
+  const f = fromSource('function f(a, b) {\n  return a * b;\n}', 'f');
+  for (const make of [grad, jvp]) {
+    misuse(() => make(f, { wrt: [] }), /\(f\): `wrt` is an empty list; give the index of at least one argument$/, 'wrt []');
+    misuse(() => make(f, { wrt: [0, 0] }), /\(f\): `wrt` lists argument 0 twice \(\[0,0\]\); give each index once$/, 'wrt [0, 0]');
+    misuse(() => make(f, { wrt: [1, 0, 1] }), /`wrt` lists argument 1 twice/, 'wrt [1, 0, 1]');
+  }
+});
+
+// Found with C5: gradients came back in parameter order whatever the order of
+// `wrt` (API: "an array of gradients in wrt order"). grad now derives for the
+// indices sorted and hands the gradients back in `wrt` order.
+test('several `wrt` in any order: the gradients in `wrt` order, JS and Wasm', async () => {
+  const f = fromSource('function f(a, x: Float64Array, c) {\n  return a * x[0] + 10 * c;\n}', 'f');
+  const x = new Float64Array([3, 4]);
+  const show = (v: unknown): unknown => (v instanceof Float64Array ? [...v] : Array.isArray(v) ? v.map(show) : v);
+  const cases: [number[], unknown][] = [[[0, 1, 2], [3, [2, 0], 10]], [[2, 0], [10, 3]], [[1, 0], [[2, 0], 3]], [[2, 1, 0], [10, [2, 0], 3]]];
+  for (const [wrt, want] of cases) {
+    const g = grad(f, { wrt });
+    assert.equal(show(g(2, x, 5)), want, `wrt ${wrt}`);
+    assert.equal(show(grad(f, { wrt, preserveResult: true })(2, x, 5)), [want, 56], `wrt ${wrt}, preserveResult`);
+    assert.equal(show((await compile(g))(2, x, 5)), want, `wrt ${wrt}, Wasm`);
+  }
+  // jvp: the tangents in `wrt` order too.
+  assert.is(jvp(f, { wrt: [2, 0] })(2, x, 5, 1, 0), 10);
+  assert.is(jvp(f, { wrt: [2, 0] })(2, x, 5, 0, 1), 3);
+});
+
+// BUG C6, fixed: a class or a getter was reported as "`wrt` index 0 is out of
+// range: `A` has 0 parameters". A function value whose parameters do not
+// match `wrt` is now read first, so what it is gets reported (and a getter or
+// setter is never taken for a function: compiler/parse/source.ts).
+test('a class, a getter or a setter says what it is', () => {
+  const accessors = Object.getOwnPropertyDescriptor({ get v() { return 1; }, set v(_x: number) {} }, 'v')!;
+  assertRefused(() => grad(class A {} as never), { says: 'a class is not supported', code: 'CT1101', fn: 'A', at: '1:1' }, 'class');
+  assertRefused(() => grad(class B { constructor(_a: number) {} } as never), { says: 'a class is not supported', code: 'CT1101', fn: 'B' }, 'class with a parameter');
+  assertRefused(() => grad(accessors.get as never), { says: 'a getter is not supported', code: 'CT1101', fn: 'get v', at: '1:1' }, 'getter');
+  assertRefused(() => grad(accessors.set as never), { says: 'a setter is not supported', code: 'CT1101', fn: 'set v', at: '1:1' }, 'setter');
+  assertRefused(() => jvp(Math.random), { says: 'native function', code: 'CT1003' }, 'native, no parameters');
+  // A method called `get` is a method.
+  assert.is(grad({ get(x: number) { return x * x; } }.get)(3), 6);
 });
 
 test('a function passed through fromSource keeps its file name in messages', () => {
