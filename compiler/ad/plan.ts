@@ -206,10 +206,15 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
   for (const [k, s] of fn.body.entries()) {
     if (s.kind !== 'for') continue;
     const cp = checkpointOf(s, fn.body.slice(k + 1), plan, vars, refilled, (a, n) => {
-      // The array was made once, before the loop, with length n, which nothing changes.
-      let made = false;
+      // The array was made once, before the loop, with length n, which nothing changes; outside
+      // the loop nothing but its length is used (the primal sweep fills a copy of it).
+      let made = false, used = false;
       forEachStmt(fn.body.slice(0, k), (x) => { if (x.kind === 'assign' && x.target === a && x.expr.kind === 'alloc' && sameAtom(x.expr.length, n)) made = true; });
-      return made && assignCount.get(a) === 1 && (n.kind === 'const' || assignCount.get(n.name) === 1);
+      forEachStmt(fn.body.filter((x) => x !== s), (x) => {
+        if (x.kind === 'assign' && (x.expr.kind === 'length' || (x.target === a && x.expr.kind === 'alloc'))) return;
+        if (stmtReads(x).includes(a) || stmtWrites(x).includes(a)) used = true;
+      });
+      return made && !used && assignCount.get(a) === 1 && (n.kind === 'const' || assignCount.get(n.name) === 1);
     });
     if (!cp) continue;
     const elsewhere = new Set<string>();
@@ -278,7 +283,7 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
  * before it assigns them (what it carries over), or undefined.
  */
 function checkpointOf(loop: Extract<Stmt, { kind: 'for' }>, after: Stmt[], plan: Plan, vars: Map<string, Type>, refilled: Set<string>,
-  lengthIs: (a: string, n: Atom) => boolean): { carried: string[]; fills: { name: string; length: Atom }[] } | undefined {
+  scratchOf: (a: string, n: Atom) => boolean): { carried: string[]; fills: { name: string; length: Atom }[] } | undefined {
   const body = loop.body;
   const taped = (b: Stmt[]) => {
     let t = false;
@@ -312,7 +317,7 @@ function checkpointOf(loop: Extract<Stmt, { kind: 'for' }>, after: Stmt[], plan:
   const fills: { name: string; length: Atom }[] = [];
   for (const a of stored) {
     if (madeHere.has(a)) continue;
-    const length = filledWhole(a, body, lengthIs);
+    const length = filledWhole(a, body, scratchOf);
     if (!length) return undefined;
     fills.push({ name: a, length });
   }
@@ -335,7 +340,7 @@ function checkpointOf(loop: Extract<Stmt, { kind: 'for' }>, after: Stmt[], plan:
  * length `a` was made with, the store unconditional), and every load of `a` comes after
  * that loop in the same block: each run of the block fills `a` whole before reading it.
  */
-function filledWhole(a: string, root: Stmt[], lengthIs: (a: string, n: Atom) => boolean): Atom | undefined {
+function filledWhole(a: string, root: Stmt[], scratchOf: (a: string, n: Atom) => boolean): Atom | undefined {
   let made: Atom | undefined;
   let stores = 0, loads = 0;
   forEachStmt(root, (x) => {
@@ -357,7 +362,7 @@ function filledWhole(a: string, root: Stmt[], lengthIs: (a: string, n: Atom) => 
     return false;
   };
   if (!find(root) || !made) return undefined;
-  return lengthIs(a, made) ? made : undefined;
+  return scratchOf(a, made) ? made : undefined;
 }
 
 /** Primitives that cost far more than a push and a pop. */

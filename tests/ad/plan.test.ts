@@ -32,8 +32,9 @@ test('a loop whose inner loops save values is re-run iteration by iteration in t
 });
 
 test('loops that cannot be re-run keep their saves', () => {
-  // laterWrite: an array the loop reads is written after it; partialFill: a buffer carries over.
-  for (const name of ['laterWrite', 'partialFill']) {
+  // laterWrite: an array the loop reads is written after it; partialFill: a buffer carries over;
+  // scratchAfter, scratchBefore: a buffer filled in each iteration is also used outside the loop.
+  for (const name of ['laterWrite', 'partialFill', 'scratchAfter', 'scratchBefore']) {
     const c = corpus.find((k) => k.name === name)!;
     assert.match(primalOf(grad(c.f, { wrt: c.wrt }).source), /for \([^]*tape\.push/, name);
   }

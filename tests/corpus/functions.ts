@@ -333,6 +333,33 @@ function partialFill(x: Float64Array, n: number, d: number) {
   return s;
 }
 
+/** A buffer filled whole in every iteration but also read after the loop: the primal needs it. */
+function scratchAfter(x: Float64Array, n: number, d: number) {
+  const row = new Float64Array(d);
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) row[j] = Math.sin(x[i * d + j] * s + 0.3);
+    let t = 0;
+    for (let j = 0; j < d; j++) t = t * 0.5 + row[j] * row[j];
+    s += t;
+  }
+  return s + row[0] * row[d - 1];
+}
+
+/** A buffer filled whole in every iteration whose earlier contents a statement before the loop read. */
+function scratchBefore(x: Float64Array, n: number, d: number) {
+  const buf = new Float64Array(d);
+  for (let j = 0; j < d; j++) buf[j] = x[j] * x[j];
+  let s = buf[0] * buf[d - 1];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) buf[j] = Math.cos(x[i * d + j] + s);
+    let t = 0;
+    for (let j = 0; j < d; j++) t = Math.sin(t + buf[j]);
+    s += t;
+  }
+  return s;
+}
+
 export const corpus: Case[] = [
   { name: 'poly', f: poly, args: (r) => [r.uniform(-2, 2), r.uniform(-2, 2)], wrt: [0, 1] },
   { name: 'trig', f: trig, args: (r) => [r.uniform(-1.5, 1.5), r.uniform(0.5, 2)], wrt: [0, 1] },
@@ -364,5 +391,7 @@ export const corpus: Case[] = [
   { name: 'carried', f: carried, args: (r) => [r.array(12), r.uniform(-1, 1), 4, 3], wrt: [0, 1] },
   { name: 'laterWrite', f: laterWrite, args: (r) => [r.array(5), 5], wrt: [0] },
   { name: 'partialFill', f: partialFill, args: (r) => [r.array(12), 4, 3], wrt: [0] },
+  { name: 'scratchAfter', f: scratchAfter, args: (r) => [r.array(12), 4, 3], wrt: [0] },
+  { name: 'scratchBefore', f: scratchBefore, args: (r) => [r.array(12), 4, 3], wrt: [0] },
   { name: 'usesArrayResult', f: usesArrayResult, scope: { scaled }, args: (r) => [r.array(5), r.uniform(-1, 1)], wrt: [0, 1] },
 ];
