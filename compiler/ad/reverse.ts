@@ -647,6 +647,12 @@ class Reverser {
     const trips = s.inclusive
       ? f('trips', { kind: 'binary', op: '+', left: f('floor', { kind: 'prim', name: 'Math.floor', args: [span] }), right: f64(1) })
       : f('trips', { kind: 'prim', name: 'Math.ceil', args: [span] });
+    if (s.step === 1 && s.start.kind === 'const' && s.start.value === 0 && this.vars.get(s.index) === 'i32') {
+      // From 0 upwards the last index is trips - 1, taken in integers: a NaN bound ran no trips
+      // (toInt(NaN) = 0), and NaN - 1 would have run one.
+      const t = f('trips_int', { kind: 'unary', op: 'toInt', arg: trips }, 'i32');
+      return f(`${s.index}_last`, { kind: 'binary', op: '-', left: t, right: i32(1) }, 'i32');
+    }
     const back = f('back', { kind: 'binary', op: '-', left: trips, right: f64(1) });
     // from 0 upwards the last index is just trips - 1
     const lastF = s.step === 1 && s.start.kind === 'const' && s.start.value === 0 ? back
