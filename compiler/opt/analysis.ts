@@ -372,11 +372,18 @@ interface Fact<V> { value: V; deps: readonly string[]; arrays: readonly string[]
  * assignment invalidates costs what it removes, not the size of the table.
  * `scope` runs a nested walk (a branch, a loop body) and then undoes every
  * change it made, instead of copying the table.
+ *
+ * Nothing is ever deleted from the maps (a removed fact leaves `undefined`,
+ * an index list is emptied, stale entries are skipped): V8 keeps deleted
+ * entries of a Map in their hash chains until it grows, so deleting and
+ * re-adding the same key (`s` assigned 5,000 times) makes every lookup of
+ * it slower than the last.
  */
 export class Facts<V> {
-  private readonly table = new Map<string, Fact<V>>();
-  private readonly byName = new Map<string, Set<string>>();
-  private readonly byArray = new Map<string, Set<string>>();
+  private readonly table = new Map<string, Fact<V> | undefined>();
+  /** Keys of the facts that depend on a name (or an array); may also hold keys whose fact no longer does. */
+  private readonly byName = new Map<string, string[]>();
+  private readonly byArray = new Map<string, string[]>();
   /** Changes to undo when the innermost scope ends: a key and the fact it had before. */
   private readonly trail: [string, Fact<V> | undefined][] = [];
   private scopes = 0;
@@ -388,33 +395,26 @@ export class Facts<V> {
   /** Records a fact (replacing the key's old one), valid until a name in `deps` is assigned or an array in `arrays` written. */
   set(key: string, value: V, deps: readonly string[], arrays: readonly string[] = []): void {
     this.record(key);
-    this.unlink(key);
     this.link(key, { value, deps, arrays });
   }
 
   delete(key: string): void {
-    if (!this.table.has(key)) return;
+    if (!this.table.get(key)) return;
     this.record(key);
-    this.unlink(key);
+    this.table.set(key, undefined);
   }
 
   /** Forgets the facts that depend on these names. */
   kill(names: Iterable<string>): void {
-    for (const n of names) {
-      const keys = this.byName.get(n);
-      if (keys) for (const k of [...keys]) this.delete(k);
-    }
+    for (const n of names) this.sweep(this.byName.get(n), (f) => f.deps.includes(n));
   }
 
   /** Forgets the facts that depend on these arrays' contents. */
   killArrays(arrays: Iterable<string>): void {
-    for (const a of arrays) {
-      const keys = this.byArray.get(a);
-      if (keys) for (const k of [...keys]) this.delete(k);
-    }
+    for (const a of arrays) this.sweep(this.byArray.get(a), (f) => f.arrays.includes(a));
   }
 
-  /** How many names and arrays facts depend on (what `killWhere` goes through). */
+  /** At least how many names and arrays facts depend on (what `killWhere` goes through). */
   get dependencies(): number {
     return this.byName.size + this.byArray.size;
   }
@@ -435,9 +435,18 @@ export class Facts<V> {
       this.scopes--;
       while (this.trail.length > mark) {
         const [key, old] = this.trail.pop()!;
-        this.unlink(key);
-        if (old) this.link(key, old);
+        if (old) this.link(key, old); else this.table.set(key, undefined);
       }
+    }
+  }
+
+  /** Deletes the listed facts that `depends`, and empties the list (what stays had no business in it). */
+  private sweep(keys: string[] | undefined, depends: (f: Fact<V>) => boolean): void {
+    if (!keys?.length) return;
+    const listed = keys.splice(0);
+    for (const k of listed) {
+      const f = this.table.get(k);
+      if (f && depends(f)) this.delete(k);
     }
   }
 
@@ -447,28 +456,15 @@ export class Facts<V> {
 
   private link(key: string, fact: Fact<V>): void {
     this.table.set(key, fact);
-    for (const n of fact.deps) index(this.byName, n).add(key);
-    for (const a of fact.arrays) index(this.byArray, a).add(key);
-  }
-
-  private unlink(key: string): void {
-    const old = this.table.get(key);
-    if (!old) return;
-    this.table.delete(key);
-    for (const n of old.deps) unindex(this.byName, n, key);
-    for (const a of old.arrays) unindex(this.byArray, a, key);
+    for (const n of fact.deps) index(this.byName, n).push(key);
+    for (const a of fact.arrays) index(this.byArray, a).push(key);
   }
 }
 
-function unindex(m: Map<string, Set<string>>, k: string, key: string): void {
-  const s = m.get(k);
-  if (s?.delete(key) && !s.size) m.delete(k);
-}
-
-function index(m: Map<string, Set<string>>, k: string): Set<string> {
-  let s = m.get(k);
-  if (!s) { s = new Set(); m.set(k, s); }
-  return s;
+function index(m: Map<string, string[]>, k: string): string[] {
+  let list = m.get(k);
+  if (!list) { list = []; m.set(k, list); }
+  return list;
 }
 
 /**
