@@ -140,6 +140,10 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
     const available = new Set<string>();
     const entries: BlockLocal[] = [];
     for (const s of b) {
+      if (s.kind === 'assign' && s.expr.kind === 'prim' && s.expr.name.startsWith('np.')) {
+        // An np operation's adjoint reads its array arguments: stores after it must be undone first.
+        for (const n of exprReads(s.expr)) if (vars.get(n) === 'f64[]') { loadedByRecompute.add(n); recomputedLoads.add(s); }
+      }
       if (s.kind === 'assign') {
         const x = s.target;
         if (locals.has(x)) {
@@ -147,11 +151,14 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
           if (vars.get(x) === 'f64[]') arrayHome.set(x, b);
           if (inLoop) {
             const e = s.expr;
+            // Elements are what a load or an np operation reads; a length never changes.
+            const elementsRead = e.kind === 'length' ? [] : exprReads(e).filter((n) => vars.get(n) === 'f64[]');
             const ok = isPure(e) && exprReads(e).every((n) => (vars.get(n) === 'f64[]'
-              ? !(e.kind === 'load' && storedHere.has(n))
+              ? !(elementsRead.includes(n) && storedHere.has(n))
               : !assignedHere.has(n) || available.has(n)));
             if (ok) {
-              if (e.kind === 'load') { loadedByRecompute.add(e.array); recomputedLoads.add(s); }
+              for (const a of elementsRead) loadedByRecompute.add(a);
+              if (elementsRead.length) recomputedLoads.add(s);
               entries.push({ name: x, how: 'recompute', slot: -1, stmt: s });
             } else {
               const save: Save = { how: 'push-new', name: x, slot: slot++ };
@@ -262,7 +269,7 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
     let lastStore = -1, firstLoad = Infinity;
     home.forEach((top, i) => {
       if (contains(top, (x) => x.kind === 'store' && x.array === a)) lastStore = i;
-      if (firstLoad === Infinity && contains(top, (x) => recomputedLoads.has(x) && x.kind === 'assign' && x.expr.kind === 'load' && x.expr.array === a)) firstLoad = i;
+      if (firstLoad === Infinity && contains(top, (x) => recomputedLoads.has(x) && x.kind === 'assign' && exprReads(x.expr).includes(a))) firstLoad = i;
     });
     return lastStore < firstLoad;
   };

@@ -156,6 +156,24 @@ test('BUG 11: a loop bound is not folded into what the loop changes', () => {
   assert.is(grad(f)(0.5, arr(1, 2, 3)), 6);
 });
 
+// Fixed, was BUG 12: an np operation reading an array that a later store in the
+// same loop body changes: reverse mode recomputed the operation (or ran its
+// adjoint, which reads its array arguments) with the array's new contents, so
+// the gradient was wrong (found twice by one campaign; the written files are
+// regressions/jvp-at-vs-*.test.ts). np operations now count as reads that stores
+// after them must undo first, like loads.
+test('BUG 12: an np operation over an array the loop then writes', () => {
+  const src = "import * as np from 'cotangent/np';\nfunction f(a) {\n  const buf = new Float64Array(1);\n  buf[0] = 0.5;\n  for (let i = 0; i < 2; i++) {\n    buf[0] = Math.tanh(np.sum(np.mul(buf, a + 0.5)));\n  }\n  return buf[0];\n}";
+  const f = fromSource(src, 'f');
+  const want = jvp(f)(-0.7, 1) as number;
+  const h = 1e-6, plain = (a: number) => { let b = 0.5; for (let i = 0; i < 2; i++) b = Math.tanh(b * (a + 0.5)); return b; };
+  assert.ok(close(want, (plain(-0.7 + h) - plain(-0.7 - h)) / (2 * h), 1e-7), `jvp ${want}`);
+  assert.ok(close(grad(f)(-0.7) as number, want), `grad ${grad(f)(-0.7)} vs jvp ${want}`);
+  assert.ok(close(grad(f, { optimized: false })(-0.7) as number, want));
+  const top = fromSource("import * as np from 'cotangent/np';\nfunction f(a) {\n  const buf = new Float64Array(2);\n  buf[0] = a;\n  buf[1] = 2;\n  const m = np.mul(buf, a);\n  buf[0] = 7;\n  return np.sum(m) + buf[0];\n}", 'f');
+  assert.ok(close(grad(top)(0.3) as number, 2.6));
+});
+
 // Fixed (f12b91d), kept as regressions. Forward mode wrote a helper call
 // `v = h(...)` as a new declaration `const [v, tv] = jvp_h(...)`, wherever `v` was
 // declared and whether or not it changed later. Depending on where: a SyntaxError
