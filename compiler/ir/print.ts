@@ -28,7 +28,14 @@ export function printExpr(e: Expr): string {
 
 export function printStmts(body: Stmt[], indent = '  '): string[] {
   const out: string[] = [];
-  const block = (b: Stmt[]) => out.push(...printStmts(b, indent + '  '));
+  printInto(out, body, 0, (depth) => indent + '  '.repeat(depth));
+  return out;
+}
+
+/** Appends the lines of a block at nesting `depth`, each after `prefix(depth)`. */
+function printInto(out: string[], body: Stmt[], depth: number, prefix: (depth: number) => string): void {
+  const indent = prefix(depth), inner = prefix(depth + 1);
+  const block = (b: Stmt[]) => printInto(out, b, depth + 1, prefix);
   for (const s of body) {
     switch (s.kind) {
       case 'assign': out.push(`${indent}${s.target} = ${printExpr(s.expr)}`); break;
@@ -45,8 +52,8 @@ export function printStmts(body: Stmt[], indent = '  '): string[] {
       }
       case 'while':
         out.push(`${indent}loop {`); block(s.test);
-        out.push(`${indent}  while ${printAtom(s.cond)}`); block(s.body);
-        if (s.update.length) { out.push(`${indent}  update:`); block(s.update); }
+        out.push(`${inner}while ${printAtom(s.cond)}`); block(s.body);
+        if (s.update.length) { out.push(`${inner}update:`); block(s.update); }
         out.push(`${indent}}`); break;
       case 'break': out.push(`${indent}break`); break;
       case 'continue': out.push(`${indent}continue`); break;
@@ -56,18 +63,30 @@ export function printStmts(body: Stmt[], indent = '  '): string[] {
       default: assertNever(s, 'statement');
     }
   }
-  return out;
 }
 
 export function printFunction(fn: IrFunction): string {
+  return functionLines(fn, (depth) => '  '.repeat(depth + 1)).join('\n');
+}
+
+/**
+ * The text of printFunction with each line's indentation written as its
+ * nesting depth: the same information, but linear in the function's size
+ * however deep it nests (for comparing functions, as the optimiser's
+ * fixpoint does).
+ */
+export function printFunctionKey(fn: IrFunction): string {
+  return functionLines(fn, (depth) => `${depth}|`).join('\n');
+}
+
+function functionLines(fn: IrFunction, prefix: (depth: number) => string): string[] {
   const params = fn.params.map((p) => `${p.name}: ${p.type}`).join(', ');
-  const locals = [...fn.vars].filter(([n]) => !fn.params.some((p) => p.name === n)).map(([n, t]) => `${n}: ${t}`);
-  return [
-    `function ${fn.name}(${params}) -> ${fn.results.join(', ')} {`,
-    ...(locals.length ? [`  locals ${locals.join(', ')}`] : []),
-    ...printStmts(fn.body),
-    '}',
-  ].join('\n');
+  const paramNames = new Set(fn.params.map((p) => p.name));
+  const locals = [...fn.vars].filter(([n]) => !paramNames.has(n)).map(([n, t]) => `${n}: ${t}`);
+  const out = [`function ${fn.name}(${params}) -> ${fn.results.join(', ')} {`, ...(locals.length ? [`  locals ${locals.join(', ')}`] : [])];
+  printInto(out, fn.body, 0, prefix);
+  out.push('}');
+  return out;
 }
 
 export function printModule(m: IrModule): string {

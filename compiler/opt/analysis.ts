@@ -387,6 +387,8 @@ export class Facts<V> {
   /** Changes to undo when the innermost scope ends: a key and the fact it had before. */
   private readonly trail: [string, Fact<V> | undefined][] = [];
   private scopes = 0;
+  /** How many index lists are not empty. */
+  private listed = 0;
 
   get(key: string): V | undefined {
     return this.table.get(key)?.value;
@@ -414,15 +416,18 @@ export class Facts<V> {
     for (const a of arrays) this.sweep(this.byArray.get(a), (f) => f.arrays.includes(a));
   }
 
-  /** At least how many names and arrays facts depend on (what `killWhere` goes through). */
+  /** At least how many names and arrays facts depend on (what `killWhere` tests). */
   get dependencies(): number {
-    return this.byName.size + this.byArray.size;
+    return this.listed;
   }
 
   /** Forgets the facts that depend on a name or an array the tests accept. */
   killWhere(name: (n: string) => boolean, array: (a: string) => boolean): void {
-    this.kill([...this.byName.keys()].filter(name));
-    this.killArrays([...this.byArray.keys()].filter(array));
+    const names: string[] = [], arrays: string[] = [];
+    for (const [n, keys] of this.byName) if (keys.length && name(n)) names.push(n);
+    for (const [a, keys] of this.byArray) if (keys.length && array(a)) arrays.push(a);
+    this.kill(names);
+    this.killArrays(arrays);
   }
 
   /** Runs `f`, then restores the facts as they were before it. */
@@ -444,6 +449,7 @@ export class Facts<V> {
   private sweep(keys: string[] | undefined, depends: (f: Fact<V>) => boolean): void {
     if (!keys?.length) return;
     const listed = keys.splice(0);
+    this.listed--;
     for (const k of listed) {
       const f = this.table.get(k);
       if (f && depends(f)) this.delete(k);
@@ -456,15 +462,17 @@ export class Facts<V> {
 
   private link(key: string, fact: Fact<V>): void {
     this.table.set(key, fact);
-    for (const n of fact.deps) index(this.byName, n).push(key);
-    for (const a of fact.arrays) index(this.byArray, a).push(key);
+    for (const n of fact.deps) this.list(this.byName, n).push(key);
+    for (const a of fact.arrays) this.list(this.byArray, a).push(key);
   }
-}
 
-function index(m: Map<string, string[]>, k: string): string[] {
-  let list = m.get(k);
-  if (!list) { list = []; m.set(k, list); }
-  return list;
+  /** The index list of k, counted as not empty (a key is about to go in). */
+  private list(m: Map<string, string[]>, k: string): string[] {
+    let list = m.get(k);
+    if (!list) { list = []; m.set(k, list); }
+    if (!list.length) this.listed++;
+    return list;
+  }
 }
 
 /**
