@@ -151,8 +151,7 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
           if (vars.get(x) === 'f64[]') arrayHome.set(x, b);
           if (inLoop) {
             const e = s.expr;
-            // Elements are what a load or an np operation reads; a length never changes.
-            const elementsRead = e.kind === 'length' ? [] : exprReads(e).filter((n) => vars.get(n) === 'f64[]');
+            const elementsRead = elementReads(e, vars);
             const ok = isPure(e) && exprReads(e).every((n) => (vars.get(n) === 'f64[]'
               ? !(elementsRead.includes(n) && storedHere.has(n))
               : !assignedHere.has(n) || available.has(n)));
@@ -310,7 +309,7 @@ function checkpointOf(loop: Extract<Stmt, { kind: 'for' }>, after: Stmt[], plan:
   const stored = new Set<string>(), loaded = new Set<string>();
   forEachStmt(body, (x) => {
     if (x.kind === 'store') stored.add(x.array);
-    if (x.kind === 'assign' && x.expr.kind === 'load') loaded.add(x.expr.array);
+    if (x.kind === 'assign') for (const a of elementReads(x.expr, vars)) loaded.add(a);
     // Helpers may write the arrays they are given; array references must not change.
     if ((x.kind === 'assign' && x.expr.kind === 'call') || x.kind === 'multi') {
       const args = x.kind === 'multi' ? x.args : (x.expr as Extract<Expr, { kind: 'call' }>).args;
@@ -324,7 +323,7 @@ function checkpointOf(loop: Extract<Stmt, { kind: 'for' }>, after: Stmt[], plan:
   const fills: { name: string; length: Atom }[] = [];
   for (const a of stored) {
     if (madeHere.has(a)) continue;
-    const length = filledWhole(a, body, scratchOf);
+    const length = filledWhole(a, body, scratchOf, vars);
     if (!length) return undefined;
     fills.push({ name: a, length });
   }
@@ -347,12 +346,13 @@ function checkpointOf(loop: Extract<Stmt, { kind: 'for' }>, after: Stmt[], plan:
  * length `a` was made with, the store unconditional), and every load of `a` comes after
  * that loop in the same block: each run of the block fills `a` whole before reading it.
  */
-function filledWhole(a: string, root: Stmt[], scratchOf: (a: string, n: Atom) => boolean): Atom | undefined {
+function filledWhole(a: string, root: Stmt[], scratchOf: (a: string, n: Atom) => boolean, vars: Map<string, Type>): Atom | undefined {
   let made: Atom | undefined;
   let stores = 0, loads = 0;
+  const reads = (y: Stmt) => y.kind === 'assign' && elementReads(y.expr, vars).includes(a);
   forEachStmt(root, (x) => {
     if (x.kind === 'store' && x.array === a) stores++;
-    if (x.kind === 'assign' && (x.expr.kind === 'load' && x.expr.array === a)) loads++;
+    if (reads(x)) loads++;
   });
   const find = (b: Stmt[]): boolean => {
     for (const [k, x] of b.entries()) {
@@ -360,7 +360,7 @@ function filledWhole(a: string, root: Stmt[], scratchOf: (a: string, n: Atom) =>
         && x.body.some((y) => y.kind === 'store' && y.array === a && !y.accumulate && y.index.kind === 'var' && y.index.name === x.index)) {
         made = x.end;
         let loadsAfter = 0, storesIn = 0;
-        forEachStmt(b.slice(k + 1), (y) => { if (y.kind === 'assign' && y.expr.kind === 'load' && y.expr.array === a) loadsAfter++; });
+        forEachStmt(b.slice(k + 1), (y) => { if (reads(y)) loadsAfter++; });
         forEachStmt(x.body, (y) => { if (y.kind === 'store' && y.array === a) storesIn++; });
         return storesIn === stores && loadsAfter === loads;
       }
@@ -370,6 +370,11 @@ function filledWhole(a: string, root: Stmt[], scratchOf: (a: string, n: Atom) =>
   };
   if (!find(root) || !made) return undefined;
   return scratchOf(a, made) ? made : undefined;
+}
+
+/** The arrays whose elements an expression reads (a load, an np operation); a length never changes. */
+function elementReads(e: Expr, vars: Map<string, Type>): string[] {
+  return e.kind === 'length' ? [] : exprReads(e).filter((n) => vars.get(n) === 'f64[]');
 }
 
 /** Primitives that cost far more than a push and a pop. */
