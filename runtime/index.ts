@@ -194,7 +194,8 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
   const nPrimal = params.length - (tangentsOf?.length ?? 0);
   const like = params.map((_, i) => (i >= nPrimal ? tangentsOf![i - nPrimal] : undefined));
   const check = makeChecker(name, params, like, { bounds: loopBoundParams(entryFn) });
-  const call = (...userArgs: unknown[]) => {
+  // A derivative that never touches the tape (loop-free code, most small functions) needs no bookkeeping.
+  const call = !/\btape\./.test(d.source) ? (...userArgs: unknown[]) => shape(entry.apply(undefined, check(reorder ? reorder(userArgs) : userArgs))) : (...userArgs: unknown[]) => {
     const args = reorder ? reorder(userArgs) : userArgs;
     const checked = check(args);
     const top = tape.top, topInt = tape.topInt, topRef = tape.topRef;
