@@ -146,21 +146,27 @@ export function removable(e: Expr): boolean {
  * Strong liveness (the default) lets a dead statement's reads die with it;
  * use it only when the dead statements are removed in the same step. Weak
  * liveness (`strong: false`) counts every read, for rewrites that leave the
- * rest of the function as it is.
+ * rest of the function as it is. Weak liveness may be asked about `only`
+ * some names (the others then never count as live): each name's liveness
+ * is then independent of the others', and tracking few is cheaper.
  *
  * The live sets are persistent (a statement's set shares all but what it
  * changes with its neighbours'), so recording one per statement costs a
  * few words, not a copy of everything live: linear in the function's
  * length, where copying sets was quadratic.
  */
-export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContext } = {}): Liveness {
+export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContext, only }: { strong?: boolean; ctx?: PassContext; only?: Iterable<string> } = {}): Liveness {
   const alias = aliases(fn);
-  // Every variable is in fn.vars (room is left for a few that are not).
+  const tracked = only && !strong ? new Set(only) : undefined;
+  // Every variable is in fn.vars (room is left for a few that are not); -1 for a name not tracked.
   const names = new NameIds();
-  for (const n of fn.vars.keys()) names.id(n);
+  for (const n of tracked ?? fn.vars.keys()) names.id(n);
   const B = new BitTrie(2 * names.size + 64);
-  const id = (n: string) => names.id(n);
-  const addAll = (set: Bits, ns: Iterable<string>): Bits => { for (const n of ns) set = B.add(set, id(n)); return set; };
+  const id = (n: string) => (tracked ? names.get(n) ?? -1 : names.id(n));
+  const addAll = (set: Bits, ns: Iterable<string>): Bits => {
+    for (const n of ns) { const k = id(n); if (k >= 0) set = B.add(set, k); }
+    return set;
+  };
   // Array parameters are the caller's: what is written into them stays visible after the return.
   const arrayParams = fn.params.filter((p) => p.type === 'f64[]').map((p) => p.name);
   // An array pushed on the tape is read later under another name (the pop's target, which may not be
@@ -287,7 +293,7 @@ class BitTrie {
   }
 
   has(set: Bits, k: number): boolean {
-    if (k >= this.capacity) return false;
+    if (k < 0 || k >= this.capacity) return false;
     let node = set;
     for (let level = this.depth; level > 0; level--) {
       if (node === null) return false;
@@ -302,7 +308,7 @@ class BitTrie {
   }
 
   remove(set: Bits, k: number): Bits {
-    if (k >= this.capacity) return set;
+    if (k < 0 || k >= this.capacity) return set;
     return this.put(set, k, this.depth, false);
   }
 
@@ -499,12 +505,14 @@ export interface ForwardVisitor<V> {
 export function forwardRewrite<V>(body: Stmt[], facts: Facts<V>, v: ForwardVisitor<V>): Stmt[] {
   // Where each name is assigned and each array written, to find what a branch or loop kills without
   // collecting its names at every level of nesting. Statements are numbered as the walk meets them.
-  const assigned = new WriteIndex(body);
+  // (Built at the first branch or loop: straight-line code needs neither.)
   const arrayWrites = v.writes ?? ((s: Stmt) => (s.kind === 'store' ? [s.array] : []));
-  const written = new WriteIndex(body, arrayWrites);
+  let indexes: { assigned: WriteIndex; written: WriteIndex } | undefined;
+  const index = () => (indexes ??= { assigned: new WriteIndex(body), written: new WriteIndex(body, arrayWrites) });
   let next = 0;
   /** Forgets what compound statement k may change (its loop index included). */
   const killIn = (s: Stmt, k: number) => {
+    const { assigned, written } = index();
     const to = assigned.end(k);
     if (to - k < facts.dependencies) {
       const names = new Set<string>(), arrays = new Set<string>();
@@ -534,6 +542,7 @@ export function forwardRewrite<V>(body: Stmt[], facts: Facts<V>, v: ForwardVisit
       }
       case 'for': {
         // The bounds must stay unassigned in the body (emitters may re-read the end each iteration).
+        const { assigned } = index();
         const bound = (a: Atom) => { const b = v.atom(a, facts); return b.kind === 'var' && assigned.writes(b.name, k, assigned.end(k)) ? a : b; };
         const start = bound(s.start);
         const end = bound(s.end);

@@ -18,7 +18,7 @@
 // of the variable it replaces. Arrays are replaced by the array they alias.
 import type { Atom, Const, IrFunction, Stmt, Type } from '../ir/nodes.js';
 import { forEachStmt, mapBlocks, stmtReads } from '../ir/walk.js';
-import { Facts, forwardRewrite, liveness, mapReads, type ForwardVisitor, type Liveness } from './analysis.js';
+import { Facts, forwardRewrite, liveness, mapReads, type ForwardVisitor } from './analysis.js';
 
 /** Facts: `a` currently equals this atom (keyed by a; forgotten when a or b is assigned). */
 type Copies = Facts<Atom>;
@@ -45,20 +45,22 @@ export function copyProp(fn: IrFunction): IrFunction {
   };
   const forward = { ...fn, body: forwardRewrite(fn.body, new Facts<Atom>(), visitor) };
   // A scalar read only by the copy itself is dead after it (the assignment just before the copy is the
-  // only way in); liveness is computed only for the others.
+  // only way in); liveness is computed, for the others only, if there are any.
   const reads = new Map<string, number>();
   forEachStmt(forward.body, (s) => { for (const n of stmtReads(s)) reads.set(n, (reads.get(n) ?? 0) + 1); });
-  let live: Liveness | undefined;
-  const deadAfter = (s: Stmt, t: string) => (reads.get(t) === 1 && fn.vars.get(t) !== 'f64[]')
-    || !(live ??= liveness(forward, { strong: false })).after.get(s)?.has(t);
-  return { ...forward, body: coalesce(forward.body, deadAfter, fn.vars) };
+  const obvious = (t: string) => reads.get(t) === 1 && fn.vars.get(t) !== 'f64[]';
+  const others = new Set<string>();
+  coalesce(forward.body, fn.vars, (_, t) => { if (!obvious(t)) others.add(t); return false; });
+  const live = others.size ? liveness(forward, { strong: false, only: others }) : undefined;
+  const deadAfter = (s: Stmt, t: string) => obvious(t) || !live?.after.get(s)?.has(t);
+  return { ...forward, body: coalesce(forward.body, fn.vars, deadAfter) };
 }
 
 /** Merges `t = e; x = t` into `x = e` when t is dead after the copy. */
-function coalesce(body: Stmt[], deadAfter: (s: Stmt, t: string) => boolean, vars: Map<string, Type>): Stmt[] {
+function coalesce(body: Stmt[], vars: Map<string, Type>, deadAfter: (s: Stmt, t: string) => boolean): Stmt[] {
   const out: Stmt[] = [];
   for (const s0 of body) {
-    const s = mapBlocks(s0, (b) => coalesce(b, deadAfter, vars));
+    const s = mapBlocks(s0, (b) => coalesce(b, vars, deadAfter));
     const prev = out[out.length - 1];
     if (s.kind === 'assign' && s.expr.kind === 'atom' && s.expr.value.kind === 'var' && prev?.kind === 'assign'
       && prev.target === s.expr.value.name && prev.target !== s.target && vars.get(prev.target) === vars.get(s.target)

@@ -23,10 +23,11 @@ import { exprReads, forEachStmt, mapBlocks, readIn, stmtWrites } from '../ir/wal
 import { liveness, type Liveness, type NameSet } from './analysis.js';
 
 export function licm(fn: IrFunction): IrFunction {
-  let loops = false;
-  forEachStmt(fn.body, (s) => { if (s.kind === 'for' || s.kind === 'while') loops = true; });
-  if (!loops) return fn;
-  const live = liveness(fn, { strong: false });
+  // Liveness after loops is asked only about what their bodies assign at the top.
+  const movable = new Set<string>();
+  forEachStmt(fn.body, (s) => { if (s.kind === 'for' || s.kind === 'while') for (const b of s.body) if (b.kind === 'assign') movable.add(b.target); });
+  if (!movable.size) return fn;
+  const live = liveness(fn, { strong: false, only: movable });
   return { ...fn, body: hoistIn(fn.body, live, fn.vars) };
 }
 

@@ -31,11 +31,11 @@ import { liveness, type Liveness, type PassContext } from './analysis.js';
 import { maybeUndefined } from '../ir/validate.js';
 
 export function tapeElision(fn: IrFunction, ctx: PassContext = {}): IrFunction {
-  let pops = false;
-  forEachStmt(fn.body, (s) => { if (s.kind === 'assign' && s.expr.kind === 'pop') pops = true; });
-  // Without pops there is no tape to elide (and no liveness to compute).
-  if (!pops) return fn;
-  return localizeLoopFree(forwardUnchanged(removeDeadTapePairs(fn, liveness(fn, { strong: false, ctx }))));
+  const popped = new Set<string>();
+  forEachStmt(fn.body, (s) => { if (s.kind === 'assign' && s.expr.kind === 'pop') popped.add(s.target); });
+  // Without pops there is no tape to elide (and no liveness to compute); rule 1 asks only about what pops assign.
+  if (!popped.size) return fn;
+  return localizeLoopFree(forwardUnchanged(removeDeadTapePairs(fn, liveness(fn, { strong: false, ctx, only: popped }))));
 }
 
 /**
