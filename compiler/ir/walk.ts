@@ -137,9 +137,10 @@ export function renameStmts(body: Stmt[], m: (n: string) => string): Stmt[] {
   return body.map((s) => renameStmt(s, m));
 }
 
-export function renameStmt(s: Stmt, m: (n: string) => string): Stmt {
+/** Renames a statement's variables; its nested blocks go through `blocks` (default: renamed the same way). */
+export function renameStmt(s: Stmt, m: (n: string) => string, blocks?: (b: Stmt[]) => Stmt[]): Stmt {
   const r = (a: Atom) => renameAtom(a, m);
-  const rb = (b: Stmt[]) => renameStmts(b, m);
+  const rb = blocks ?? ((b: Stmt[]) => renameStmts(b, m));
   switch (s.kind) {
     case 'assign': return { ...s, target: m(s.target), expr: renameExpr(s.expr, m) };
     case 'multi': return { ...s, targets: s.targets.map(m), args: s.args.map(r) };
