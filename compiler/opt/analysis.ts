@@ -156,7 +156,8 @@ export function removable(e: Expr): boolean {
  * length, where copying sets was quadratic.
  */
 export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContext, only }: { strong?: boolean; ctx?: PassContext; only?: Iterable<string> } = {}): Liveness {
-  const alias = aliases(fn);
+  // (Aliases matter only to strong liveness: whether a write into an array is dead.)
+  const alias = strong ? aliases(fn) : (n: string) => [n];
   const tracked = only && !strong ? new Set(only) : undefined;
   // Every variable is in fn.vars (room is left for a few that are not); -1 for a name not tracked.
   const names = new NameIds();
@@ -172,10 +173,13 @@ export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContex
   // An array pushed on the tape is read later under another name (the pop's target, which may not be
   // assigned yet): its contents count as live throughout.
   const taped = new Set<string>();
-  forEachStmt(fn.body, (s) => { if (s.kind === 'push' && s.value.kind === 'var' && fn.vars.get(s.value.name) === 'f64[]') for (const n of alias(s.value.name)) taped.add(n); });
-  const anyLive = (name: string, live: Bits) => (fn.vars.get(name) === 'f64[]'
-    ? taped.has(name) || alias(name).some((n) => B.has(live, id(n)))
-    : B.has(live, id(name)));
+  if (strong) forEachStmt(fn.body, (s) => { if (s.kind === 'push' && s.value.kind === 'var' && fn.vars.get(s.value.name) === 'f64[]') for (const n of alias(s.value.name)) taped.add(n); });
+  const arrays: boolean[] = [];
+  for (const [n, t] of fn.vars) if (t === 'f64[]') arrays[id(n)] = true;
+  const anyLive = (name: string, live: Bits) => {
+    const k = id(name);
+    return arrays[k] ? taped.has(name) || alias(name).some((n) => B.has(live, id(n))) : B.has(live, k);
+  };
   const written = (s: Stmt) => writtenArrays(s, fn, ctx);
   const dead = (s: Stmt, live: Bits): boolean => {
     if (!strong) return false;

@@ -102,6 +102,11 @@ function dropEmptyLabels(body: Stmt[]): Stmt[] {
 
 function usedVars(fn: IrFunction): Map<string, Type> {
   const used = new Set(fn.params.map((p) => p.name));
-  forEachStmt(fn.body, (s) => { for (const n of [...stmtReads(s), ...stmtWrites(s)]) used.add(n); });
-  return new Map([...fn.vars].filter(([n]) => used.has(n)));
+  forEachStmt(fn.body, (s) => {
+    for (const n of stmtReads(s)) used.add(n);
+    for (const n of stmtWrites(s)) used.add(n);
+  });
+  const vars = new Map<string, Type>();
+  for (const [n, t] of fn.vars) if (used.has(n)) vars.set(n, t);
+  return vars;
 }
