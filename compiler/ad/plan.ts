@@ -140,9 +140,11 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
     const available = new Set<string>();
     const entries: BlockLocal[] = [];
     for (const s of b) {
-      if (s.kind === 'assign' && s.expr.kind === 'prim' && s.expr.name.startsWith('np.')) {
-        // An np operation's adjoint reads its array arguments: stores after it must be undone first.
-        for (const n of exprReads(s.expr)) if (vars.get(n) === 'f64[]') { loadedByRecompute.add(n); recomputedLoads.add(s); }
+      const callee = s.kind === 'multi' || (s.kind === 'assign' && (s.expr.kind === 'call' || (s.expr.kind === 'prim' && s.expr.name.startsWith('np.'))));
+      if (callee) {
+        // An np operation's or a helper's adjoint reads its array arguments (a helper's VJP runs
+        // its primal again): stores after it must be undone first.
+        for (const n of stmtReads(s)) if (vars.get(n) === 'f64[]') { loadedByRecompute.add(n); recomputedLoads.add(s); }
       }
       if (s.kind === 'assign') {
         const x = s.target;
@@ -268,7 +270,7 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
     let lastStore = -1, firstLoad = Infinity;
     home.forEach((top, i) => {
       if (contains(top, (x) => x.kind === 'store' && x.array === a)) lastStore = i;
-      if (firstLoad === Infinity && contains(top, (x) => recomputedLoads.has(x) && x.kind === 'assign' && exprReads(x.expr).includes(a))) firstLoad = i;
+      if (firstLoad === Infinity && contains(top, (x) => recomputedLoads.has(x) && stmtReads(x).includes(a))) firstLoad = i;
     });
     return lastStore < firstLoad;
   };

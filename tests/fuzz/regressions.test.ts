@@ -174,6 +174,16 @@ test('BUG 12: an np operation over an array the loop then writes', () => {
   assert.ok(close(grad(top)(0.3) as number, 2.6));
 });
 
+// Fixed, was BUG 13: the same for a helper given an array that is written after
+// the call: its VJP runs the helper again on the array's new contents (campaign
+// file regressions/jvp-at-vs-45004136.test.ts). Helper calls count as element reads.
+test('BUG 13: a helper reads an array that is written after the call', () => {
+  const f = fromSource('function h(a, y) {\n  return y[0] ** 2;\n}\nfunction f(a) {\n  const buf = new Float64Array(1);\n  buf[0] = a;\n  a = h(a, buf);\n  buf[0] = 0.5;\n  return a;\n}', 'f');
+  assert.ok(close(grad(f)(-0.7) as number, -1.4), `grad ${grad(f)(-0.7)}`);
+  assert.ok(close(jvp(f)(-0.7, 1) as number, -1.4));
+  assert.ok(close(hvp(f)(-0.7, 1) as number, 2));
+});
+
 // Fixed (f12b91d), kept as regressions. Forward mode wrote a helper call
 // `v = h(...)` as a new declaration `const [v, tv] = jvp_h(...)`, wherever `v` was
 // declared and whether or not it changed later. Depending on where: a SyntaxError
