@@ -28,14 +28,14 @@ export function printExpr(e: Expr): string {
 
 export function printStmts(body: Stmt[], indent = '  '): string[] {
   const out: string[] = [];
-  printInto(out, body, 0, (depth) => indent + '  '.repeat(depth));
+  printInto(out, body, indent);
   return out;
 }
 
-/** Appends the lines of a block at nesting `depth`, each after `prefix(depth)`. */
-function printInto(out: string[], body: Stmt[], depth: number, prefix: (depth: number) => string): void {
-  const indent = prefix(depth), inner = prefix(depth + 1);
-  const block = (b: Stmt[]) => printInto(out, b, depth + 1, prefix);
+/** Appends the lines of a block to `out` (one array for the whole function, however deep it nests). */
+function printInto(out: string[], body: Stmt[], indent: string): void {
+  const inner = indent + '  ';
+  const block = (b: Stmt[]) => printInto(out, b, inner);
   for (const s of body) {
     switch (s.kind) {
       case 'assign': out.push(`${indent}${s.target} = ${printExpr(s.expr)}`); break;
@@ -66,27 +66,70 @@ function printInto(out: string[], body: Stmt[], depth: number, prefix: (depth: n
 }
 
 export function printFunction(fn: IrFunction): string {
-  return functionLines(fn, (depth) => '  '.repeat(depth + 1)).join('\n');
-}
-
-/**
- * The text of printFunction with each line's indentation written as its
- * nesting depth: the same information, but linear in the function's size
- * however deep it nests (for comparing functions, as the optimiser's
- * fixpoint does).
- */
-export function printFunctionKey(fn: IrFunction): string {
-  return functionLines(fn, (depth) => `${depth}|`).join('\n');
-}
-
-function functionLines(fn: IrFunction, prefix: (depth: number) => string): string[] {
   const params = fn.params.map((p) => `${p.name}: ${p.type}`).join(', ');
   const paramNames = new Set(fn.params.map((p) => p.name));
   const locals = [...fn.vars].filter(([n]) => !paramNames.has(n)).map(([n, t]) => `${n}: ${t}`);
   const out = [`function ${fn.name}(${params}) -> ${fn.results.join(', ')} {`, ...(locals.length ? [`  locals ${locals.join(', ')}`] : [])];
-  printInto(out, fn.body, 0, prefix);
+  printInto(out, fn.body, '  ');
   out.push('}');
-  return out;
+  return out.join('\n');
+}
+
+/**
+ * True if printFunction would print the two functions the same, without
+ * printing them (what the optimiser's fixpoint asks after every round).
+ */
+export function samePrinted(a: IrFunction, b: IrFunction): boolean {
+  if (a === b) return true;
+  if (a.name !== b.name || a.results.join() !== b.results.join() || a.params.length !== b.params.length) return false;
+  if (a.params.some((p, i) => p.name !== b.params[i].name || p.type !== b.params[i].type)) return false;
+  // The locals, in order (parameters are printed from params).
+  const params = new Set(a.params.map((p) => p.name));
+  const locals = (f: IrFunction) => [...f.vars].filter(([n]) => !params.has(n));
+  const la = locals(a), lb = locals(b);
+  if (la.length !== lb.length || la.some(([n, t], i) => n !== lb[i][0] || t !== lb[i][1])) return false;
+  return sameStmts(a.body, b.body);
+}
+
+const sameAtom = (a: Atom, b: Atom) => a === b || (a.kind === 'var' ? b.kind === 'var' && a.name === b.name : b.kind === 'const' && printAtom(a) === printAtom(b));
+const sameAtoms = (a: Atom[], b: Atom[]) => a === b || (a.length === b.length && a.every((x, i) => sameAtom(x, b[i])));
+
+function sameExpr(a: Expr, b: Expr): boolean {
+  if (a === b) return true;
+  switch (a.kind) {
+    case 'atom': return b.kind === 'atom' && sameAtom(a.value, b.value);
+    case 'unary': return b.kind === 'unary' && a.op === b.op && sameAtom(a.arg, b.arg);
+    case 'binary': return b.kind === 'binary' && a.op === b.op && sameAtom(a.left, b.left) && sameAtom(a.right, b.right);
+    case 'prim': return b.kind === 'prim' && a.name === b.name && sameAtoms(a.args, b.args);
+    case 'call': return b.kind === 'call' && a.callee === b.callee && sameAtoms(a.args, b.args);
+    case 'load': return b.kind === 'load' && a.array === b.array && sameAtom(a.index, b.index);
+    case 'length': return b.kind === 'length' && a.array === b.array;
+    case 'alloc': return b.kind === 'alloc' && sameAtom(a.length, b.length);
+    case 'pop': return b.kind === 'pop' && a.tape === b.tape && a.slot === b.slot;
+    default: return assertNever(a, 'expression');
+  }
+}
+
+function sameStmts(a: Stmt[], b: Stmt[]): boolean {
+  return a === b || (a.length === b.length && a.every((s, i) => sameStmt(s, b[i])));
+}
+
+function sameStmt(a: Stmt, b: Stmt): boolean {
+  if (a === b) return true;
+  switch (a.kind) {
+    case 'assign': return b.kind === 'assign' && a.target === b.target && sameExpr(a.expr, b.expr);
+    case 'multi': return b.kind === 'multi' && a.callee === b.callee && a.targets.join() === b.targets.join() && sameAtoms(a.args, b.args);
+    case 'store': return b.kind === 'store' && a.array === b.array && a.accumulate === b.accumulate && sameAtom(a.index, b.index) && sameAtom(a.value, b.value);
+    case 'if': return b.kind === 'if' && sameAtom(a.cond, b.cond) && sameStmts(a.then, b.then) && sameStmts(a.else, b.else);
+    case 'for': return b.kind === 'for' && a.index === b.index && a.step === b.step && a.inclusive === b.inclusive
+      && sameAtom(a.start, b.start) && sameAtom(a.end, b.end) && sameStmts(a.body, b.body);
+    case 'while': return b.kind === 'while' && sameAtom(a.cond, b.cond) && sameStmts(a.test, b.test) && sameStmts(a.body, b.body) && sameStmts(a.update, b.update);
+    case 'break': case 'continue': return b.kind === a.kind;
+    case 'return': return b.kind === 'return' && sameAtoms(a.values, b.values);
+    case 'push': return b.kind === 'push' && a.tape === b.tape && a.slot === b.slot && sameAtom(a.value, b.value);
+    case 'comment': return b.kind === 'comment' && a.text === b.text;
+    default: return assertNever(a, 'statement');
+  }
 }
 
 export function printModule(m: IrModule): string {

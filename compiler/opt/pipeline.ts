@@ -6,7 +6,7 @@
 // (lowering or AD) and are not blamed on a pass; COTANGENT_VALIDATE=strict
 // rejects them too.
 import type { IrFunction, IrModule } from '../ir/nodes.js';
-import { printFunctionKey } from '../ir/print.js';
+import { samePrinted } from '../ir/print.js';
 import { assertValid, validate } from '../ir/validate.js';
 import { constantFold } from './constant-fold.js';
 import { copyProp } from './copy-prop.js';
@@ -62,15 +62,13 @@ export function optimize(fn: IrFunction, module?: IrModule, ctx: PassContext = m
     if (typeof process !== 'undefined' && process.env?.COTANGENT_VALIDATE === 'strict') assertValid(fn, 'the stage before optimize', undefined, module);
     known = new Set(validate(fn, module));
   }
-  let text = printFunctionKey(fn);
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    const before = fn;
     for (const { pass } of pipeline) {
       fn = runPass(pass, fn, module, known, ctx);
       opts.trace?.(pass, round + 1, fn);
     }
-    const next = printFunctionKey(fn);
-    if (next === text) break;
-    text = next;
+    if (samePrinted(fn, before)) break;
   }
   return fn;
 }
