@@ -239,7 +239,12 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
       vars.set(renamed.get(a.name)!, 'f64[]');
       scratch.push({ name: renamed.get(a.name)!, length: a.length });
     }
-    plan.checkpoints.set(s, { carried: cp.carried.map((name) => ({ name, slot: slot++ })), renamed, scratch });
+    // Besides what an iteration reads before assigning, what it assigns that code outside the
+    // loop uses must start each re-run from its value then: restores after the last re-run
+    // then leave it as it was before the loop.
+    const carried = new Set(cp.carried);
+    for (const n of assignedInBlock(s.body)) if (n !== s.index && elsewhere.has(n) && vars.get(n) !== 'f64[]') carried.add(n);
+    plan.checkpoints.set(s, { carried: [...carried].map((name) => ({ name, slot: slot++ })), renamed, scratch });
     // Inside a re-run iteration the tape holds one iteration's values, so costly primitives are
     // kept rather than computed a third time (as a person writing the gradient would keep them).
     forEachStmt(s.body, (x) => {

@@ -111,7 +111,11 @@ class Reverser {
   run(): IrFunction {
     const fn = this.fn;
     const seeds = fn.params.filter((_, i) => this.activeParams[i]).map((p) => p.name);
-    this.active = activity(fn, new Set(seeds), this.functions);
+    const varied = activity(fn, new Set(seeds), this.functions);
+    // Only what reaches the result needs an adjoint: a variable that does not would only carry
+    // zeros, and 0 · ∞ along the way would make the gradient NaN where it is 0.
+    const reaches = useful(fn);
+    this.active = new Set([...varied].filter((n) => reaches.has(n)));
     this.plan = planSaves(fn, this.namer, this.vars);
     const body = fn.body;
     const ret = body[body.length - 1];
@@ -670,6 +674,35 @@ class Reverser {
     const k = this.temp('iter', 'i32');
     out.push({ kind: 'for', index: k, start: v(counter.name), end: i32(0), step: -1, inclusive: false, body, loc: s.loc });
   }
+}
+
+/**
+ * Names whose values may reach the function's results (flow-insensitive, conservative):
+ * what a result reads, what is assigned from them, what is stored into an array that
+ * reaches them, and everything a call reads when its results or array arguments do
+ * (callees may write the arrays they are given, so array parameters count as results).
+ */
+function useful(fn: IrFunction): Set<string> {
+  const out = new Set<string>();
+  for (const p of fn.params) if (p.type === 'f64[]') out.add(p.name);
+  forEachStmt(fn.body, (s) => { if (s.kind === 'return') for (const a of s.values) if (a.kind === 'var') out.add(a.name); });
+  const names = (as: Atom[]) => as.flatMap((a) => (a.kind === 'var' ? [a.name] : []));
+  let changed = true;
+  const add = (ns: string[]) => { for (const n of ns) if (!out.has(n)) { out.add(n); changed = true; } };
+  while (changed) {
+    changed = false;
+    forEachStmt(fn.body, (s) => {
+      if (s.kind === 'assign') {
+        const args = s.expr.kind === 'call' ? names(s.expr.args) : [];
+        if (out.has(s.target) || args.some((n) => out.has(n) && fn.vars.get(n) === 'f64[]')) add(exprReads(s.expr));
+      } else if (s.kind === 'multi') {
+        if (s.targets.some((t) => out.has(t)) || names(s.args).some((n) => out.has(n) && fn.vars.get(n) === 'f64[]')) add(names(s.args));
+      } else if (s.kind === 'store') {
+        if (out.has(s.array)) add(names([s.value]));
+      }
+    });
+  }
+  return out;
 }
 
 /** After normalization no `continue` remains, so a while's update block is just the end of its body. */

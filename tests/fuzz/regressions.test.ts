@@ -184,6 +184,19 @@ test('BUG 13: a helper reads an array that is written after the call', () => {
   assert.ok(close(hvp(f)(-0.7, 1) as number, 2));
 });
 
+// Fixed, were BUG 14 and 15 (campaign files regressions/jvp-at-vs-50007151 and
+// jvp-at-vs-nan-29007088): a checkpointed loop that assigns a variable used before
+// the loop (`a = 0.5`) re-ran from the wrong value and left it wrong for the earlier
+// statements' adjoints (now every such variable is carried); and a variable that
+// never reaches the result got a materialised zero adjoint, multiplied by ∞ along
+// the way (expm1 overflowing): NaN where the gradient is 0 (now only what reaches
+// the result is active in reverse mode).
+test('BUG 15: what does not reach the result carries no adjoint (0 · ∞)', () => {
+  const f = fromSource('function f(a) {\n  for (let i = 0; i < 4; i++) {\n    a = Math.expm1(a);\n  }\n  return 0.5;\n}', 'f');
+  assert.is(grad(f)(1.384), 0);
+  assert.is(grad(f, { optimized: false })(1.384), 0);
+});
+
 // Fixed (f12b91d), kept as regressions. Forward mode wrote a helper call
 // `v = h(...)` as a new declaration `const [v, tv] = jvp_h(...)`, wherever `v` was
 // declared and whether or not it changed later. Depending on where: a SyntaxError
