@@ -7,42 +7,45 @@ import { exprReads, forEachStmt } from '../ir/walk.js';
 
 export function activity(fn: IrFunction, seeds: Set<string>, functions: ReadonlyMap<string, IrFunction> = new Map()): Set<string> {
   const writes = arrayWrites(functions);
-  const active = new Set(seeds);
   const differentiable = (n: string) => { const t = fn.vars.get(n); return t === 'f64' || t === 'f64[]'; };
-  let changed = true;
-  const mark = (n: string) => { if (!active.has(n) && differentiable(n)) { active.add(n); changed = true; } };
-  const markWritten = (callee: string, args: Atom[]) => {
-    const w = writes.get(callee);
-    args.forEach((a, i) => { if (a.kind === 'var' && w?.has(i)) mark(a.name); });
-  };
   // A pop gives back what the push of its slot saved: active if that was.
   const pushed = new Map<number, string[]>();
   forEachStmt(fn.body, (s) => {
-    if (s.kind === 'push' && s.value.kind === 'var') pushed.set(s.slot, [...(pushed.get(s.slot) ?? []), s.value.name]);
+    if (s.kind === 'push' && s.value.kind === 'var') (pushed.get(s.slot) ?? pushed.set(s.slot, []).get(s.slot)!).push(s.value.name);
   });
-  while (changed) {
-    changed = false;
-    forEachStmt(fn.body, (s: Stmt) => {
-      if (s.kind === 'assign') {
-        if (s.expr.kind === 'length' || s.expr.kind === 'alloc') return;
-        if (s.expr.kind === 'pop') {
-          if ((pushed.get(s.expr.slot) ?? []).some((n) => active.has(n))) mark(s.target);
-          return;
-        }
-        if (exprReads(s.expr).some((n) => active.has(n))) {
-          mark(s.target);
-          // Generated callees (VJPs) accumulate into some of their array arguments.
-          if (s.expr.kind === 'call') markWritten(s.expr.callee, s.expr.args);
-        }
-      } else if (s.kind === 'multi') {
-        if (s.args.some((a) => a.kind === 'var' && active.has(a.name))) {
-          s.targets.forEach(mark);
-          markWritten(s.callee, s.args);
-        }
-      } else if (s.kind === 'store') {
-        if (s.value.kind === 'var' && active.has(s.value.name)) mark(s.array);
-      }
-    });
+  // Each statement as a rule: once any of its inputs is active, its outputs are. Generated callees (VJPs)
+  // accumulate into some of their array arguments, so those are outputs too.
+  const written = (callee: string, args: Atom[]) => {
+    const w = writes.get(callee);
+    return args.flatMap((a, i) => (a.kind === 'var' && w?.has(i) ? [a.name] : []));
+  };
+  const rules: { outputs: string[]; fired: boolean }[] = [];
+  const uses = new Map<string, number[]>();
+  const rule = (inputs: string[], outputs: string[]) => {
+    const k = rules.push({ outputs, fired: false }) - 1;
+    for (const n of inputs) (uses.get(n) ?? uses.set(n, []).get(n)!).push(k);
+  };
+  forEachStmt(fn.body, (s: Stmt) => {
+    if (s.kind === 'assign') {
+      if (s.expr.kind === 'length' || s.expr.kind === 'alloc') return;
+      if (s.expr.kind === 'pop') rule(pushed.get(s.expr.slot) ?? [], [s.target]);
+      else rule(exprReads(s.expr), s.expr.kind === 'call' ? [s.target, ...written(s.expr.callee, s.expr.args)] : [s.target]);
+    } else if (s.kind === 'multi') {
+      rule(s.args.flatMap((a) => (a.kind === 'var' ? [a.name] : [])), [...s.targets, ...written(s.callee, s.args)]);
+    } else if (s.kind === 'store') {
+      if (s.value.kind === 'var') rule([s.value.name], [s.array]);
+    }
+  });
+  // Propagate from the seeds, each rule once (the least fixpoint, in time linear in the function).
+  const active = new Set(seeds);
+  const work = [...seeds];
+  while (work.length) {
+    for (const k of uses.get(work.pop()!) ?? []) {
+      const r = rules[k];
+      if (r.fired) continue;
+      r.fired = true;
+      for (const n of r.outputs) if (!active.has(n) && differentiable(n)) { active.add(n); work.push(n); }
+    }
   }
   return active;
 }
