@@ -18,6 +18,7 @@ const RESERVED = new Set([
 
 export class Namer {
   private readonly taken = new Set<string>();
+  private readonly next = new Map<string, number>();
 
   constructor(seed: Iterable<string> = []) {
     for (const n of seed) this.taken.add(n);
@@ -38,9 +39,11 @@ export class Namer {
     if (!this.has(base)) { this.taken.add(base); return base; }
     // `x_i` → `x_i2`; a hint that ends in a digit gets an underscore first (`t1` → `t1_2`).
     const sep = /\d$/.test(base) ? '_' : '';
-    for (let k = 2; ; k++) {
+    // Names are never given back, so the search for a base resumes where it last ended
+    // (the same names as searching from 2, without quadratic time in long functions).
+    for (let k = this.next.get(base) ?? 2; ; k++) {
       const name = `${base}${sep}${k}`;
-      if (!this.has(name)) { this.taken.add(name); return name; }
+      if (!this.has(name)) { this.taken.add(name); this.next.set(base, k + 1); return name; }
     }
   }
 }
