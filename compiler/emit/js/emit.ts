@@ -124,6 +124,8 @@ class Emitter {
       return p?.index;
     };
     const inlineReads = new Map<string, Set<string>>();
+    /** How deep each inlined temporary's expression nests once its own inlined operands are folded in. */
+    const inlineDepth = new Map<string, number>();
     let writeIndex: WriteIndex | undefined;
     for (const [n, f] of first) {
       if (this.fn.params.some((p) => p.name === n)) continue;
@@ -143,15 +145,20 @@ class Emitter {
         const use = occurrences.get(n)!.find((o) => o !== undefined && !(o.block === f.block && o.index === f.index))!;
         // What the expression reads once its own inlined operands are folded in.
         const reads = new Set<string>();
-        for (const r of exprReads(f.stmt.expr)) for (const x of inlineReads.get(r) ?? [r]) reads.add(x);
+        let depth = 1;
+        for (const r of exprReads(f.stmt.expr)) {
+          for (const x of inlineReads.get(r) ?? [r]) reads.add(x);
+          depth = Math.max(depth, 1 + (inlineDepth.get(r) ?? 0));
+        }
         // Nothing between them (nested blocks included) may change what the expression reads; a
         // loop's bound is read again at every iteration, so nor may the loop itself.
         writeIndex ??= new WriteIndex(this.fn.body, changes);
         const until = use.block[use.index]?.kind === 'for' ? writeIndex.end(use.at) : use.at;
-        if (use.block === f.block && !writeIndex.anyWrites(reads, f.at + 1, until)) {
+        if (use.block === f.block && depth <= MAX_FOLD_DEPTH && !writeIndex.anyWrites(reads, f.at + 1, until)) {
           this.inline.set(n, f.stmt.expr);
           if (f.stmt.loc) this.inlineLoc.set(n, f.stmt.loc);
           inlineReads.set(n, reads);
+          inlineDepth.set(n, depth);
         }
       }
     }
@@ -314,6 +321,13 @@ class Emitter {
     }
   }
 }
+
+/**
+ * Folding stops at this depth: a chain of thousands of single-use temporaries
+ * (forward mode over a long function) would otherwise become one expression
+ * deep enough to overflow the stack, here and in Babel's printer.
+ */
+const MAX_FOLD_DEPTH = 100;
 
 function inlinable(e: Expr): boolean {
   return e.kind !== 'call' && e.kind !== 'pop' && e.kind !== 'alloc';
