@@ -683,25 +683,26 @@ class Reverser {
  * (callees may write the arrays they are given, so array parameters count as results).
  */
 function useful(fn: IrFunction): Set<string> {
-  const out = new Set<string>();
-  for (const p of fn.params) if (p.type === 'f64[]') out.add(p.name);
-  forEachStmt(fn.body, (s) => { if (s.kind === 'return') for (const a of s.values) if (a.kind === 'var') out.add(a.name); });
   const names = (as: Atom[]) => as.flatMap((a) => (a.kind === 'var' ? [a.name] : []));
-  let changed = true;
-  const add = (ns: string[]) => { for (const n of ns) if (!out.has(n)) { out.add(n); changed = true; } };
-  while (changed) {
-    changed = false;
-    forEachStmt(fn.body, (s) => {
-      if (s.kind === 'assign') {
-        const args = s.expr.kind === 'call' ? names(s.expr.args) : [];
-        if (out.has(s.target) || args.some((n) => out.has(n) && fn.vars.get(n) === 'f64[]')) add(exprReads(s.expr));
-      } else if (s.kind === 'multi') {
-        if (s.targets.some((t) => out.has(t)) || names(s.args).some((n) => out.has(n) && fn.vars.get(n) === 'f64[]')) add(names(s.args));
-      } else if (s.kind === 'store') {
-        if (out.has(s.array)) add(names([s.value]));
-      }
-    });
-  }
+  const isArray = (n: string) => fn.vars.get(n) === 'f64[]';
+  // Per name: what becomes useful once it is (a worklist: each rule fires once).
+  const rules = new Map<string, string[][]>();
+  const rule = (triggers: string[], reads: string[]) => {
+    for (const t of triggers) (rules.get(t) ?? rules.set(t, []).get(t)!).push(reads);
+  };
+  const out = new Set<string>();
+  const work: string[] = [];
+  const add = (n: string) => { if (!out.has(n)) { out.add(n); work.push(n); } };
+  for (const p of fn.params) if (p.type === 'f64[]') add(p.name);
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'return') names(s.values).forEach(add);
+    else if (s.kind === 'assign') {
+      const args = s.expr.kind === 'call' ? names(s.expr.args).filter(isArray) : [];
+      rule([s.target, ...args], exprReads(s.expr));
+    } else if (s.kind === 'multi') rule([...s.targets, ...names(s.args).filter(isArray)], names(s.args));
+    else if (s.kind === 'store') rule([s.array], names([s.value]));
+  });
+  while (work.length) for (const reads of rules.get(work.pop()!) ?? []) reads.forEach(add);
   return out;
 }
 
