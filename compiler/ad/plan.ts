@@ -3,7 +3,7 @@
 // copied to a local. See reverse.ts for the strategy.
 import type { Namer } from '../ir/names.js';
 import type { Atom, Expr, IrFunction, Stmt, Type } from '../ir/nodes.js';
-import { childBlocks, exprReads, forEachStmt, isPure, stmtReads, stmtWrites } from '../ir/walk.js';
+import { childBlocks, exprReads, forEachStmt, isPure, readBeforeAssigned, stmtReads, stmtWrites } from '../ir/walk.js';
 
 export type Save =
   | { how: 'push-old'; name: string; slot: number; copy?: undefined }
@@ -29,6 +29,8 @@ export interface Plan {
    * so what its inner loops save lives on the tape for one iteration only.
    */
   checkpoints: Map<Stmt, Checkpoint>;
+  /** Blocks of a checkpointed iteration outside its inner loops: their locals live from the re-run to their adjoint. */
+  kept: Set<Stmt[]>;
 }
 
 export interface Checkpoint {
@@ -44,7 +46,7 @@ export interface Checkpoint {
 }
 
 export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>): Plan {
-  const plan: Plan = { saves: new Map(), blockLocals: new Map(), localNames: new Map(), touched: new Map(), counters: new Map(), checkpoints: new Map() };
+  const plan: Plan = { saves: new Map(), blockLocals: new Map(), localNames: new Map(), touched: new Map(), counters: new Map(), checkpoints: new Map(), kept: new Set() };
   let slot = 0;
   const assignCount = new Map<string, number>();
   for (const p of fn.params) assignCount.set(p.name, 1);
@@ -131,6 +133,8 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
   const arrayHome = new Map<string, Stmt[]>();
   const stores: { s: Extract<Stmt, { kind: 'store' }> }[] = [];
 
+  /** Per loop body: the scalars each iteration assigns before reading, used nowhere else. */
+  const ownScalars = new Map<Stmt[], Set<string>>();
   // Names assigned so far in program order: a first assignment outside loops overwrites nothing.
   let assigned = new Set<string>(fn.params.map((p) => p.name));
   const visit = (b: Stmt[], inLoop: boolean, loopBodies: Stmt[][]) => {
@@ -139,6 +143,8 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
     const storedHere = inLoop ? storedInBlock(b) : new Set<string>();
     const available = new Set<string>();
     const entries: BlockLocal[] = [];
+    const own = ownScalars.get(b);
+    const mentioned = new Set<string>();
     for (const s of b) {
       const callee = s.kind === 'multi' || (s.kind === 'assign' && (s.expr.kind === 'call' || (s.expr.kind === 'prim' && s.expr.name.startsWith('np.'))));
       if (callee) {
@@ -168,6 +174,12 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
             }
             available.add(x);
           }
+        } else if (own?.has(x) && !mentioned.has(x)) {
+          // An iteration's own scalar, assigned here first: nothing earlier is overwritten. Its value
+          // at the end of the iteration is kept for the adjoint, which restores the earlier ones.
+          const save: Save = { how: 'push-new', name: x, slot: slot++ };
+          plan.saves.set(s, save);
+          entries.push({ name: x, how: 'push-new', slot: save.slot, stmt: s });
         } else if (vars.get(x) !== 'f64[]' && (inLoop || assigned.has(x))) {
           if (inLoop) plan.saves.set(s, { how: 'push-old', name: x, slot: slot++ });
           else {
@@ -195,9 +207,20 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
         const body = s.body;
         plan.touched.set(body, occIn(body).size ? new Set(occIn(body).keys()) : new Set());
         plan.localNames.set(body, []);
+        if (s.kind === 'for') {
+          // A scalar that lives only in this loop and that each iteration assigns before it reads is
+          // the iteration's own, however often it is assigned: its adjoint restarts at zero.
+          const occ = occIn(body);
+          const written = assignedInBlock(body);
+          const carried = new Set(carriedIn(body, s.index, written, vars));
+          const own = new Set([...written].filter((n) => n !== s.index && !carried.has(n) && vars.get(n) !== 'f64[]' && occ.get(n) === occurrences.get(n)));
+          ownScalars.set(body, own);
+          for (const n of own) for (const lb of [...loopBodies, body]) if (!plan.localNames.get(lb)!.includes(n)) plan.localNames.get(lb)!.push(n);
+        }
         visit(body, true, [...loopBodies, body]);
         continue;
       }
+      for (const [n] of occIn([s])) mentioned.add(n);
       if (s.kind === 'if') {
         const start = assigned;
         assigned = new Set(start); visit(s.then, inLoop, loopBodies);
@@ -245,10 +268,15 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
     const carried = new Set(cp.carried);
     for (const n of assignedInBlock(s.body)) if (n !== s.index && elsewhere.has(n) && vars.get(n) !== 'f64[]') carried.add(n);
     plan.checkpoints.set(s, { carried: [...carried].map((name) => ({ name, slot: slot++ })), renamed, scratch });
-    // Inside a re-run iteration the tape holds one iteration's values, so costly primitives are
-    // kept rather than computed a third time (as a person writing the gradient would keep them).
+    // The iteration's own blocks (its body and the branches of its ifs, not inner loops) run once
+    // per re-run, right before their adjoint: what they compute is still at hand, nothing is saved.
+    const ownBlocks = (b: Stmt[]) => { plan.kept.add(b); for (const x of b) if (x.kind === 'if') { ownBlocks(x.then); ownBlocks(x.else); } };
+    ownBlocks(s.body);
+    // Inside a re-run iteration the tape holds one iteration's values, so costly primitives in its
+    // inner loops are kept rather than computed a third time (as a person writing the gradient would).
     forEachStmt(s.body, (x) => {
       for (const c of childBlocks(x)) {
+        if (plan.kept.has(c)) continue;
         for (const l of plan.blockLocals.get(c) ?? []) {
           const e = l.stmt.kind === 'assign' ? l.stmt.expr : undefined;
           if (l.how !== 'recompute' || !e || !((e.kind === 'prim' && COSTLY.test(e.name)) || (e.kind === 'binary' && e.op === '**'))) continue;
@@ -290,7 +318,8 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
 
 /**
  * Whether a top-level counted loop is worth checkpointing, and can be: some loop
- * inside it saves values per inner iteration; every array it stores into is its
+ * inside it saves values per inner iteration, or it saves values and calls no
+ * helper; every array it stores into is its
  * own scratch (made in it, or filled whole before it is read in each iteration);
  * no array it reads is changed after it. Returns the scalars an iteration reads
  * before it assigns them (what it carries over), or undefined.
@@ -303,9 +332,15 @@ function checkpointOf(loop: Extract<Stmt, { kind: 'for' }>, after: Stmt[], plan:
     forEachStmt(b, (x) => { if (plan.saves.has(x) || x.kind === 'while') t = true; for (const c of childBlocks(x)) if (plan.blockLocals.get(c)?.some((l) => l.how === 'push-new')) t = true; });
     return t || !!plan.blockLocals.get(b)?.some((l) => l.how === 'push-new');
   };
-  let worth = false;
-  forEachStmt(body, (x) => { if ((x.kind === 'for' || x.kind === 'while') && taped(x.body)) worth = true; });
-  if (!worth) return undefined;
+  // Worth it when inner loops save per inner iteration, or when the iteration saves values at all and
+  // re-running it costs no helper calls: then the primal sweep keeps only what iterations carry (often
+  // nothing the derivative needs, and the sweep goes), and the re-run keeps its values in locals.
+  let worth = false, calls = false;
+  forEachStmt(body, (x) => {
+    if ((x.kind === 'for' || x.kind === 'while') && taped(x.body)) worth = true;
+    if (x.kind === 'multi' || (x.kind === 'assign' && x.expr.kind === 'call')) calls = true;
+  });
+  if (!worth && (calls || !taped(body))) return undefined;
   const assignedHere = new Set<string>();
   forEachStmt(body, (x) => { for (const n of stmtWrites(x)) assignedHere.add(n); });
   for (const a of [loop.start, loop.end]) if (a.kind === 'var' && assignedHere.has(a.name)) return undefined;
@@ -391,32 +426,5 @@ const sameAtom = (x: Atom, y: Atom) => (x.kind === 'var' ? y.kind === 'var' && x
 
 /** Scalars a loop body may read before it assigns them in the same iteration: the state one iteration hands the next. */
 function carriedIn(body: Stmt[], index: string, assignedHere: Set<string>, vars: Map<string, Type>): string[] {
-  const carried = new Set<string>();
-  const read = (n: string, defined: Set<string>) => {
-    if (n !== index && assignedHere.has(n) && !defined.has(n) && vars.get(n) !== 'f64[]') carried.add(n);
-  };
-  const block = (b: Stmt[], defined: Set<string>): Set<string> => {
-    for (const x of b) {
-      if (x.kind === 'if') {
-        read((x.cond as { name?: string }).name ?? '', defined);
-        const t = block(x.then, new Set(defined)), e = block(x.else, new Set(defined));
-        for (const n of t) if (e.has(n)) defined.add(n);
-        continue;
-      }
-      if (x.kind === 'for' || x.kind === 'while') {
-        // A loop may run no times: what it assigns is not definitely assigned after it.
-        if (x.kind === 'for') for (const n of stmtReads(x)) read(n, defined);
-        const inner = new Set(defined);
-        if (x.kind === 'for') inner.add(x.index);
-        if (x.kind === 'while') block(x.update, block(x.body, block(x.test, inner)));
-        else block(x.body, inner);
-        continue;
-      }
-      for (const n of stmtReads(x)) read(n, defined);
-      for (const n of stmtWrites(x)) defined.add(n);
-    }
-    return defined;
-  };
-  block(body, new Set());
-  return [...carried];
+  return [...readBeforeAssigned(body, new Set([...assignedHere].filter((n) => n !== index && vars.get(n) !== 'f64[]')))];
 }

@@ -224,7 +224,7 @@ class Reverser {
 
   // ---- the primal sweep ---------------------------------------------------
 
-  private primalBlock(stmts: Stmt[], ownLocals = true): Stmt[] {
+  private primalBlock(stmts: Stmt[], ownLocals = !this.plan.kept.has(stmts)): Stmt[] {
     const out: Stmt[] = [];
     for (const s of stmts) {
       const checkpoint = this.plan.checkpoints.get(s);
@@ -297,7 +297,7 @@ class Reverser {
 
   // ---- the adjoint sweep --------------------------------------------------
 
-  private adjointBlock(stmts: Stmt[], ownLocals = true): Stmt[] {
+  private adjointBlock(stmts: Stmt[], ownLocals = !this.plan.kept.has(stmts)): Stmt[] {
     const out: Stmt[] = [];
     // Values local to this block come back first: popped (last pushed first), then recomputed in order.
     const locals = ownLocals ? this.plan.blockLocals.get(stmts) ?? [] : [];
@@ -629,7 +629,7 @@ class Reverser {
     const body = this.loopBody(s.body, out, checkpoint);
     if (!body.length) return;
     const last = this.lastIndex(s, out);
-    out.push({ kind: 'for', index: s.index, start: last, end: s.start, step: s.step === 1 ? -1 : 1, inclusive: true, body, loc: s.loc });
+    out.push({ kind: 'for', index: s.index, start: last, end: s.start, step: s.step === 1 ? -1 : 1, inclusive: true, body, loc: s.loc, mirror: true });
   }
 
   /** The last index a counted loop ran with (below its start when it ran none), so its adjoint runs the same indices backwards. */

@@ -58,8 +58,11 @@ export type Stmt =
    * `index` is i32, assigned only by the loop; `start` and `end` are not
    * assigned in the body. step +1 runs while `index < end` (`<=` if
    * inclusive), step -1 while `index > end` (`>=` if inclusive).
+   * `mirror` marks an adjoint loop: it runs backwards only to mirror its
+   * primal, so it may run forwards where its iterations are independent
+   * (opt/loop-order.ts), its sums then added up in the other order.
    */
-  | { kind: 'for'; index: string; start: Atom; end: Atom; step: 1 | -1; inclusive: boolean; body: Stmt[]; loc?: Loc }
+  | { kind: 'for'; index: string; start: Atom; end: Atom; step: 1 | -1; inclusive: boolean; body: Stmt[]; loc?: Loc; mirror?: boolean }
   /**
    * The general loop: each iteration runs `test`, leaves if `cond` is false,
    * runs `body`, then `update` (where `continue` lands).

@@ -47,7 +47,7 @@ function printInto(out: string[], body: Stmt[], indent: string): void {
         out.push(`${indent}}`); break;
       case 'for': {
         const cmp = s.step === 1 ? (s.inclusive ? '<=' : '<') : (s.inclusive ? '>=' : '>');
-        out.push(`${indent}for ${s.index} = ${printAtom(s.start)}; ${s.index} ${cmp} ${printAtom(s.end)}; ${s.step === 1 ? '++' : '--'} {`);
+        out.push(`${indent}for ${s.index} = ${printAtom(s.start)}; ${s.index} ${cmp} ${printAtom(s.end)}; ${s.step === 1 ? '++' : '--'}${s.mirror ? ' mirror' : ''} {`);
         block(s.body); out.push(`${indent}}`); break;
       }
       case 'while':
@@ -121,7 +121,7 @@ function sameStmt(a: Stmt, b: Stmt): boolean {
     case 'multi': return b.kind === 'multi' && a.callee === b.callee && a.targets.join() === b.targets.join() && sameAtoms(a.args, b.args);
     case 'store': return b.kind === 'store' && a.array === b.array && a.accumulate === b.accumulate && sameAtom(a.index, b.index) && sameAtom(a.value, b.value);
     case 'if': return b.kind === 'if' && sameAtom(a.cond, b.cond) && sameStmts(a.then, b.then) && sameStmts(a.else, b.else);
-    case 'for': return b.kind === 'for' && a.index === b.index && a.step === b.step && a.inclusive === b.inclusive
+    case 'for': return b.kind === 'for' && a.index === b.index && a.step === b.step && a.inclusive === b.inclusive && !a.mirror === !b.mirror
       && sameAtom(a.start, b.start) && sameAtom(a.end, b.end) && sameStmts(a.body, b.body);
     case 'while': return b.kind === 'while' && sameAtom(a.cond, b.cond) && sameStmts(a.test, b.test) && sameStmts(a.body, b.body) && sameStmts(a.update, b.update);
     case 'break': case 'continue': return b.kind === a.kind;

@@ -92,6 +92,50 @@ export function forEachStmt(body: Stmt[], f: (s: Stmt, depth: number) => void, d
   }
 }
 
+/**
+ * Which of `names` a block may read before it has assigned them on every path
+ * (an if assigns what both branches do; a loop, which may run no times, nothing).
+ * For a loop body: the values one iteration takes from the one before. Two ifs
+ * on one unchanged condition take the same branch: what the first assigned in
+ * a branch is assigned in the second's same branch.
+ */
+export function readBeforeAssigned(body: Stmt[], names: ReadonlySet<string>): Set<string> {
+  const early = new Set<string>();
+  type Branches = Map<string, { then: Set<string>; else: Set<string> }>;
+  const read = (n: string, defined: Set<string>) => { if (names.has(n) && !defined.has(n)) early.add(n); };
+  const forget = (b: Stmt[], known: Branches) => { for (const n of assignedIn(b)) known.delete(n); };
+  const block = (b: Stmt[], defined: Set<string>, known: Branches): Set<string> => {
+    for (const x of b) {
+      if (x.kind !== 'while') for (const n of stmtReads(x)) read(n, defined);
+      if (x.kind === 'if') {
+        const c = x.cond.kind === 'var' ? x.cond.name : undefined;
+        const before = c === undefined ? undefined : known.get(c);
+        const t = block(x.then, new Set([...defined, ...(before?.then ?? [])]), new Map(known));
+        const e = block(x.else, new Set([...defined, ...(before?.else ?? [])]), new Map(known));
+        for (const n of t) if (e.has(n)) defined.add(n);
+        forget([x], known);
+        if (c !== undefined && !known.has(c) && !assignedIn([x]).has(c)) known.set(c, { then: t, else: e });
+        continue;
+      }
+      if (x.kind === 'for' || x.kind === 'while') {
+        forget([x], known);
+        const inner = new Set(defined);
+        if (x.kind === 'for') inner.add(x.index);
+        if (x.kind === 'while') {
+          const tested = block(x.test, inner, new Map(known));
+          if (x.cond.kind === 'var') read(x.cond.name, tested);
+          block(x.update, block(x.body, tested, new Map(known)), new Map(known));
+        } else block(x.body, inner, new Map(known));
+        continue;
+      }
+      for (const n of stmtWrites(x)) { defined.add(n); known.delete(n); }
+    }
+    return defined;
+  };
+  block(body, new Set(), new Map());
+  return early;
+}
+
 /** All names assigned anywhere in a block (loop indices included). */
 export function assignedIn(body: Stmt[]): Set<string> {
   const out = new Set<string>();

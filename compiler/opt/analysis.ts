@@ -155,7 +155,11 @@ export function removable(e: Expr): boolean {
  * few words, not a copy of everything live: linear in the function's
  * length, where copying sets was quadratic.
  */
-export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContext, only }: { strong?: boolean; ctx?: PassContext; only?: Iterable<string> } = {}): Liveness {
+export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContext, only, idle }: {
+  strong?: boolean; ctx?: PassContext; only?: Iterable<string>;
+  /** Tape slots taken to be unused (strong liveness only): their pushes read nothing, their pops are dead. */
+  idle?: ReadonlySet<number>;
+} = {}): Liveness {
   // (Aliases matter only to strong liveness: whether a write into an array is dead.)
   const alias = strong ? aliases(fn) : (n: string) => [n];
   const tracked = only && !strong ? new Set(only) : undefined;
@@ -186,9 +190,10 @@ export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContex
     // Writing into an array that is read later is an effect (generated VJPs accumulate into their array arguments).
     if (written(s).some((a) => anyLive(a, live))) return false;
     switch (s.kind) {
-      case 'assign': return removable(s.expr) && !anyLive(s.target, live);
+      case 'assign': return s.expr.kind === 'pop' ? !!idle?.has(s.expr.slot) : removable(s.expr) && !anyLive(s.target, live);
       case 'multi': return !s.targets.some((t) => anyLive(t, live));
       case 'store': return true;
+      case 'push': return !!idle?.has(s.slot);
       default: return false;
     }
   };
@@ -213,7 +218,7 @@ export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContex
         if (s.kind === 'store') r = addAll(r, [s.array, ...atomNames([s.index, s.value])]);
         return r;
       }
-      case 'push': return addAll(out, atomNames([s.value]));
+      case 'push': return dead(s, out) ? out : addAll(out, atomNames([s.value]));
       // Array parameters are the caller's: what is stored into them stays visible after the return.
       case 'return': return addAll(EMPTY, [...atomNames(s.values), ...arrayParams]);
       case 'break': return j.brk;

@@ -12,8 +12,9 @@
 //   call is kept while an array it may write is live (generated VJPs
 //   accumulate into their array arguments; analysis.moduleEffects says which).
 //       a[i] = v   (a dead) ==> nothing
-// - Tape pairs whose popped value is dead (tape-elision's rule 1), so that
-//   what was pushed may die in the next round.
+// - Tape slots none of whose popped values is needed, assuming their pushes
+//   are not (tape-elision's idleSlots): pairs whose popped value is dead, and
+//   cycles (`push x … x = pop` where the popped x only feeds the next push).
 // - Statements after `break`, `continue` or `return` in the same block, and
 //   a `continue` that ends a loop body.
 //       return x; s ==> return x        for … { s; continue } ==> for … { s }
@@ -35,7 +36,7 @@
 import type { IrFunction, Stmt, Type } from '../ir/nodes.js';
 import { forEachStmt, mapBlocks, stmtReads, stmtWrites } from '../ir/walk.js';
 import { countStmts, liveness, type Liveness, type PassContext } from './analysis.js';
-import { removeDeadTapePairs } from './tape-elision.js';
+import { idleSlots, removeDeadTapePairs } from './tape-elision.js';
 
 const MAX_ROUNDS = 20;
 
@@ -43,7 +44,7 @@ export function deadCode(fn: IrFunction, ctx: PassContext = {}): IrFunction {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const before = countStmts(fn.body);
     // Pops are never swept, so what was dead before the sweep is dead after it.
-    const live = liveness(fn, { ctx });
+    const live = liveness(fn, { ctx, idle: idleSlots(fn, ctx) });
     const seen = { reads: false };
     const swept = { ...fn, body: sweep(fn.body, live, seen) };
     fn = removeDeadTapePairs(swept, live); // push #k x … y = pop #k (y dead) ==> nothing

@@ -15,6 +15,7 @@ import { deadCode } from './dead-code.js';
 import { tapeElision } from './tape-elision.js';
 import { splitNames } from './split-names.js';
 import { licm } from './licm.js';
+import { loopOrder } from './loop-order.js';
 import { moduleEffects, type PassContext } from './analysis.js';
 
 export interface Pass {
@@ -30,6 +31,7 @@ export const passes: Record<string, Pass> = {
   'cse': { run: cse, description: 'reuse the value of an identical pure operation computed earlier' },
   'tape-elision': { run: tapeElision, description: 'drop dead tape pairs; pops of unchanged values become copies; loop-free slots become locals' },
   'dead-code': { run: deadCode, description: 'remove assignments, stores, tape pairs and blocks that cannot affect the results' },
+  'loop-order': { run: loopOrder, description: 'run a backward adjoint loop forwards when its iterations are independent (sums, added-into arrays, their own tape)' },
   'split-names': { run: splitNames, description: 'give a variable that is several (one per block that assigns it first) a name for each' },
 };
 
@@ -43,6 +45,7 @@ export const pipeline: { pass: keyof typeof passes; why: string }[] = [
   { pass: 'copy-prop', why: 'cse leaves `t = h` copies; reads of t become reads of h' },
   { pass: 'tape-elision', why: 'before dead-code: turns pops into copies and locals, leaving pushes that dead-code can judge' },
   { pass: 'dead-code', why: 'sweeps the copies, temporaries, tape pairs and empty blocks the passes above left behind' },
+  { pass: 'loop-order', why: 'after dead-code, which removes the resets and tape pairs that would tie one iteration to the next' },
   { pass: 'split-names', why: 'last, for the reader: the adjoint recomputes loop temporaries under their primal names; split, each is a const of its loop' },
 ];
 

@@ -9,8 +9,10 @@
 //    variable) and the push goes.
 //        push #k x ... y = pop #k   ==>   ... y = x
 //        push #k x ... x = pop #k   ==>   ...
-// 3. A slot pushed only outside loops holds at most one value per call: it
-//    becomes a local variable.
+// 3. A slot that holds at most one value at a time becomes a local variable:
+//    pushed only outside loops (one value per call), or pushed and popped
+//    in one iteration of the same loop (a checkpointed iteration's re-run
+//    and its adjoint).
 //        push #k x ... y = pop #k   ==>   x_saved = x ... y = x_saved
 //    Push and pop inside two `if`s on the same condition, as reverse mode
 //    writes them, need nothing more (the validator follows the condition);
@@ -42,20 +44,21 @@ export function tapeElision(fn: IrFunction, ctx: PassContext = {}): IrFunction {
  * Where a statement sits: for each level, [child block of the enclosing statement, index, number of the
  * statement there]; statements are numbered depth first in program order, as WriteIndex numbers them.
  */
-interface Site { stmt: Stmt; path: [number, number, number][]; inLoop: boolean }
+interface Site { stmt: Stmt; path: [number, number, number][]; inLoop: boolean; loop?: Stmt }
 interface Slot { tape: TapeKind; pushes: Site[]; pops: Site[] }
 
 function slots(fn: IrFunction): Map<number, Slot> {
   const out = new Map<number, Slot>();
   const get = (k: number, tape: TapeKind) => { let s = out.get(k); if (!s) { s = { tape, pushes: [], pops: [] }; out.set(k, s); } return s; };
   let next = 0;
-  const walk = (body: Stmt[], path: [number, number, number][], which: number, inLoop: boolean) => body.forEach((s, i) => {
+  const walk = (body: Stmt[], path: [number, number, number][], which: number, loop: Stmt | undefined) => body.forEach((s, i) => {
     const here: [number, number, number][] = [...path, [which, i, next++]];
-    if (s.kind === 'push') get(s.slot, s.tape).pushes.push({ stmt: s, path: here, inLoop });
-    if (s.kind === 'assign' && s.expr.kind === 'pop') get(s.expr.slot, s.expr.tape).pops.push({ stmt: s, path: here, inLoop });
-    childBlocks(s).forEach((b, w) => walk(b, here, w, inLoop || s.kind === 'for' || s.kind === 'while'));
+    const inLoop = loop !== undefined;
+    if (s.kind === 'push') get(s.slot, s.tape).pushes.push({ stmt: s, path: here, inLoop, loop });
+    if (s.kind === 'assign' && s.expr.kind === 'pop') get(s.expr.slot, s.expr.tape).pops.push({ stmt: s, path: here, inLoop, loop });
+    childBlocks(s).forEach((b, w) => walk(b, here, w, s.kind === 'for' || s.kind === 'while' ? s : loop));
   });
-  walk(fn.body, [], -1, false);
+  walk(fn.body, [], -1, undefined);
   return out;
 }
 
@@ -74,6 +77,24 @@ export function removeDeadTapePairs(fn: IrFunction, live: Liveness): IrFunction 
     for (const site of [...slot.pushes, ...slot.pops]) m.set(site.stmt, []);
   }
   return m.size ? { ...fn, body: replace(fn.body, m) } : fn;
+}
+
+/**
+ * Slots whose pushes and pops can all go: every value popped from them is dead when
+ * what is pushed there is read by nothing but their own pops. A greatest fixpoint, so
+ * cycles go too (`push x … x = pop`, where the popped x only feeds the next push).
+ * Empty when it does not settle within a few rounds (each round is one liveness).
+ */
+export function idleSlots(fn: IrFunction, ctx: PassContext = {}): Set<number> {
+  const all = slots(fn);
+  const idle = new Set([...all].filter(([, s]) => s.tape !== 'f64[]').map(([k]) => k));
+  for (let round = 0; round < 6 && idle.size; round++) {
+    const live = liveness(fn, { ctx, idle });
+    const busy = [...idle].filter((k) => all.get(k)!.pops.some((p) => live.after.get(p.stmt)?.has(popTarget(p.stmt))));
+    if (!busy.length) return idle;
+    for (const k of busy) idle.delete(k);
+  }
+  return idle.size ? new Set() : idle;
 }
 
 /** Rule 2: pops of a literal, or of a variable unchanged since its push, become copies. */
@@ -107,7 +128,7 @@ function localizeLoopFree(fn: IrFunction): IrFunction {
   const made: [string, Scalar][] = [];
   for (const slot of slots(fn).values()) {
     // Array references stay on the tape (a local copy would need an array-typed saved variable).
-    if (!slot.pushes.length || !slot.pops.length || slot.pushes.some((p) => p.inLoop) || slot.tape === 'f64[]') continue;
+    if (!slot.pushes.length || !slot.pops.length || !oneAtATime(slot) || slot.tape === 'f64[]') continue;
     const first = (slot.pushes[0].stmt as Extract<Stmt, { kind: 'push' }>).value;
     const saved = namer.fresh(`${first.kind === 'var' ? first.name : 'tape'}_saved`);
     // The saved variable has the pushed value's type (reverse mode pushes bools on the i32 tape).
@@ -131,6 +152,21 @@ function localizeLoopFree(fn: IrFunction): IrFunction {
   const inits: Stmt[] = made.filter(([n]) => undef.has(n))
     .map(([target, type]): Stmt => ({ kind: 'assign', target, expr: { kind: 'atom', value: { kind: 'const', value: 0, type } } }));
   return inits.length ? { ...out, body: [...inits, ...out.body] } : out;
+}
+
+/**
+ * A slot that holds at most one value at a time: pushed only outside loops, or
+ * pushed and popped in one loop's body (not in loops inside it), every push
+ * before every pop, so each iteration pops what it pushed (a checkpointed
+ * iteration saving in its re-run what its adjoint restores).
+ */
+function oneAtATime(slot: Slot): boolean {
+  if (!slot.pushes.some((p) => p.inLoop)) return true;
+  const loop = slot.pushes[0].loop;
+  const sites = [...slot.pushes, ...slot.pops];
+  if (sites.some((s) => s.loop !== loop)) return false;
+  const order = (s: Site) => s.path[s.path.length - 1][2];
+  return Math.max(...slot.pushes.map(order)) < Math.min(...slot.pops.map(order));
 }
 
 /**

@@ -61,10 +61,10 @@ export function parseIr(text: string): IrFunction {
         out.push({ kind: 'if', cond: atom(m[1]), then, else: els });
         continue;
       }
-      if ((m = /^for (\w+) = (\S+); \w+ (<|<=|>|>=) (\S+); (\+\+|--) \{$/.exec(l))) {
+      if ((m = /^for (\w+) = (\S+); \w+ (<|<=|>|>=) (\S+); (\+\+|--)( mirror)? \{$/.exec(l))) {
         i++;
         const body = block();
-        out.push({ kind: 'for', index: m[1], start: atom(m[2]), end: atom(m[4]), step: m[5] === '++' ? 1 : -1, inclusive: m[3].length === 2, body });
+        out.push({ kind: 'for', index: m[1], start: atom(m[2]), end: atom(m[4]), step: m[5] === '++' ? 1 : -1, inclusive: m[3].length === 2, body, ...(m[6] ? { mirror: true } : {}) });
         continue;
       }
       if (l === 'loop {') {

@@ -65,23 +65,35 @@ export function randomArgs(fn: IrFunction, r: () => number): Value[] {
   });
 }
 
-/** Same value, bit for bit (NaN equals NaN, -0 differs from +0), arrays element-wise. */
-export function same(a: Value | Value[], b: Value | Value[]): boolean {
+/**
+ * How far apart results may be when loop-order has run: it adds an adjoint loop's sums
+ * up in the other order (the issue's bound for optimised vs unoptimised derivatives).
+ */
+export const REASSOCIATION = 1e-12;
+
+/**
+ * Same value, bit for bit (NaN equals NaN, -0 differs from +0), arrays element-wise;
+ * with a tolerance, finite numbers may differ by that much relative to the larger.
+ */
+export function same(a: Value | Value[], b: Value | Value[], tolerance = 0): boolean {
   if (Array.isArray(a) || a instanceof Float64Array) {
     const bb = b as ArrayLike<Value>;
-    return a.length === bb.length && Array.from(a as ArrayLike<Value>).every((x, i) => same(x, bb[i]));
+    return a.length === bb.length && Array.from(a as ArrayLike<Value>).every((x, i) => same(x, bb[i], tolerance));
   }
-  return Object.is(a, b);
+  if (Object.is(a, b)) return true;
+  if (!tolerance || typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) return false;
+  return Math.abs(a - b) <= tolerance * Math.max(Math.abs(a), Math.abs(b));
 }
 
 /**
  * Runs both modules on `trials` seeded inputs and fails on the first
- * difference. `lenientReads` forgives the raw module reads of unassigned
- * variables (a known producer bug); the optimised one must never do that.
+ * difference (beyond `tolerance`, relative). `lenientReads` forgives the raw
+ * module reads of unassigned variables (a known producer bug); the optimised
+ * one must never do that.
  */
 export function assertSameResults(
   label: string, raw: IrModule, opt: IrModule, trials = 40, seed = 1, lenientReads = false,
-  makeArgs?: (k: number) => Value[],
+  makeArgs?: (k: number) => Value[], tolerance = 0,
 ): void {
   const entry = raw.functions.find((f) => f.name === raw.entry)!;
   const r = rng(seed);
@@ -89,7 +101,7 @@ export function assertSameResults(
     const args = makeArgs ? makeArgs(k) : randomArgs(entry, r);
     const want = runModule(raw, args, { lenientReads });
     const got = runModule(opt, args);
-    if (!same(want, got)) {
+    if (!same(want, got, tolerance)) {
       assert.unreachable(`${label}: optimised result differs on ${JSON.stringify(args.map((a) => (a instanceof Float64Array ? Array.from(a) : a)))}: `
         + `${String(got)} instead of ${String(want)}\n${printModule(opt)}`);
     }

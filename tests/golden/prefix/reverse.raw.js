@@ -1,5 +1,5 @@
 function dprefix_dx(x) {
-  let diff, p_diff, x_i, sum, p_i2, s2;
+  let diff, p_diff, x_i, sum;
   // primal
   const x_len = x.length;
   const p = new Float64Array(x_len);
@@ -17,17 +17,17 @@ function dprefix_dx(x) {
   let s = 0;
   const p_len = p.length;
   for (let i2 = 0; i2 < p_len; i2++) {
-    p_i2 = p[i2];
-    s2 = Math.sin(p_i2);
     tape.push(s);
-    s += s2;
+    s += Math.sin(p[i2]);
   }
   // adjoint
   const dx = new Float64Array(x.length);
   let ds = 1;
   for (let i2 = p_len - 1; i2 >= 0; i2--) {
-    p_i2 = p[i2];
-    s2 = Math.sin(p_i2);
+    s = tape.pop();
+    const p_i2 = p[i2];
+    tape.push(s);
+    s += Math.sin(p_i2);
     const s_out = s;
     s = tape.pop();
     // grad of: s += Math.sin(p[i])

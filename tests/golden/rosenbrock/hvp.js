@@ -3,22 +3,22 @@ function hvp_rosenbrock(x, tx) {
   const x_len = x.length;
   // adjoint
   const tdx = new Float64Array(x_len);
-  for (let i = x_len - 2; i >= 0; i--) {
+  for (let i = 0; i <= x_len - 2; i++) {
     const sum = i + 1;
     const x_i = x[i];
-    const tx_i5 = tx[i];
-    const t_term7 = x_i * tx_i5;
+    const tx_i6 = tx[i];
+    const t_term7 = x_i * tx_i6;
     const t = x[sum] - x_i * x_i;
     const prod2 = 100 * t;
     const t_term9 = 100 * (tx[sum] - (t_term7 + t_term7));
     // grad of: s += 100 * t * t + (1 - x[i]) ** 2
-    tdx[i] += -(2 * (Math.pow(1 - x_i, 0) * -tx_i5));
-    const t_sum32 = t_term9 + t_term9;
+    tdx[i] += -(2 * (Math.pow(1 - x_i, 0) * -tx_i6));
+    const t_sum34 = t_term9 + t_term9;
     // grad of: const t = x[i + 1] - x[i] * x[i]
-    const t_sum34 = x_i * -t_sum32 + -(prod2 + prod2) * tx_i5;
-    tdx[i] += t_sum34;
-    tdx[i] += t_sum34;
-    tdx[sum] += t_sum32;
+    const t_sum36 = x_i * -t_sum34 + -(prod2 + prod2) * tx_i6;
+    tdx[i] += t_sum36;
+    tdx[i] += t_sum36;
+    tdx[sum] += t_sum34;
   }
   return tdx;
 }

@@ -3,7 +3,7 @@ function drosenbrock_dx(x) {
   const x_len = x.length;
   // adjoint
   const dx = new Float64Array(x_len);
-  for (let i = x_len - 2; i >= 0; i--) {
+  for (let i = 0; i <= x_len - 2; i++) {
     const sum = i + 1;
     const x_i = x[i];
     const t = x[sum] - x_i * x_i;

@@ -1,40 +1,25 @@
 function drosenbrock_dx(x) {
-  let sum, x_sum, x_i, x_i2, prod, t, prod2, prod3, x_i3, diff2, pow, s2;
   // primal
   let s = 0;
   const diff = x.length - 1;
   for (let i = 0; i < diff; i++) {
-    sum = i + 1;
-    x_sum = x[sum];
-    x_i = x[i];
-    x_i2 = x[i];
-    prod = x_i * x_i2;
-    t = x_sum - prod;
-    prod2 = 100 * t;
-    prod3 = prod2 * t;
-    x_i3 = x[i];
-    diff2 = 1 - x_i3;
-    pow = diff2 ** 2;
-    s2 = prod3 + pow;
     tape.push(s);
-    s += s2;
+    const t2 = x[i + 1] - x[i] * x[i];
+    s += 100 * t2 * t2 + (1 - x[i]) ** 2;
   }
   // adjoint
   const dx = new Float64Array(x.length);
   let ds = 1;
   for (let i = diff - 1; i >= 0; i--) {
-    sum = i + 1;
-    x_sum = x[sum];
-    x_i = x[i];
-    x_i2 = x[i];
-    prod = x_i * x_i2;
-    t = x_sum - prod;
-    prod2 = 100 * t;
-    prod3 = prod2 * t;
-    x_i3 = x[i];
-    diff2 = 1 - x_i3;
-    pow = diff2 ** 2;
-    s2 = prod3 + pow;
+    s = tape.pop();
+    const sum = i + 1;
+    const x_i = x[i];
+    const x_i2 = x[i];
+    const t = x[sum] - x_i * x_i2;
+    const prod2 = 100 * t;
+    const diff2 = 1 - x[i];
+    tape.push(s);
+    s += prod2 * t + diff2 ** 2;
     const s_out = s;
     s = tape.pop();
     // grad of: s += 100 * t * t + (1 - x[i]) ** 2

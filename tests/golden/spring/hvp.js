@@ -4,16 +4,16 @@ function hvp_spring(k, c, tk) {
   let tpos = 0;
   let vel = 0;
   let tvel = 0;
-  const neg_k = -k;
+  const neg_k2 = -k;
   const neg_t = -tk;
   for (let step = 0; step < 1000; step++) {
-    const acc = neg_k * pos - c * vel;
-    const t_sum5 = pos * neg_t + neg_k * tpos - c * tvel;
     tape.push(pos);
     tape.push(tpos);
+    const acc2 = neg_k2 * pos - c * vel;
+    const t_sum5 = pos * neg_t + neg_k2 * tpos - c * tvel;
     pos = pos + 0.01 * vel;
     tpos = tpos + 0.01 * tvel;
-    vel = vel + 0.01 * acc;
+    vel = vel + 0.01 * acc2;
     tvel = tvel + 0.01 * t_sum5;
   }
   // adjoint
@@ -24,18 +24,18 @@ function hvp_spring(k, c, tk) {
   let tdpos = tpos + tpos;
   let tdk = 0;
   for (let step = 999; step >= 0; step--) {
-    // grad of: vel += dt * acc
-    const dvel2_acc = dvel * 0.01;
-    const t_term15 = 0.01 * tdvel;
     tpos = tape.pop();
     pos = tape.pop();
+    // grad of: vel += dt * acc
+    const dvel2_acc = dvel * 0.01;
+    const t_term19 = 0.01 * tdvel;
     // grad of: pos += dt * vel
     // grad of: const acc = -k * pos - c * vel
     dvel = dvel + dpos * 0.01 + -dvel2_acc * c;
-    tdvel = tdvel + 0.01 * tdpos + c * -t_term15;
-    dpos = dpos + dvel2_acc * neg_k;
-    tdpos = tdpos + (neg_k * t_term15 + dvel2_acc * neg_t);
-    tdk -= pos * t_term15 + dvel2_acc * tpos;
+    tdvel = tdvel + 0.01 * tdpos + c * -t_term19;
+    dpos = dpos + dvel2_acc * neg_k2;
+    tdpos = tdpos + (neg_k2 * t_term19 + dvel2_acc * neg_t);
+    tdk -= pos * t_term19 + dvel2_acc * tpos;
   }
   return tdk;
 }

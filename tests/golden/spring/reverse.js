@@ -2,13 +2,13 @@ function dspring_dk_c(k, c) {
   // primal
   let pos = 1;
   let vel = 0;
-  const neg_k = -k;
+  const neg_k2 = -k;
   for (let step = 0; step < 1000; step++) {
-    const acc = neg_k * pos - c * vel;
     tape.push(pos);
-    pos += 0.01 * vel;
     tape.push(vel);
-    vel += 0.01 * acc;
+    const acc2 = neg_k2 * pos - c * vel;
+    pos += 0.01 * vel;
+    vel += 0.01 * acc2;
   }
   // adjoint
   // grad of: return pos * pos + vel * vel
@@ -18,16 +18,16 @@ function dspring_dk_c(k, c) {
   let dc = 0;
   for (let step = 999; step >= 0; step--) {
     vel = tape.pop();
+    pos = tape.pop();
     // grad of: vel += dt * acc
     const dvel2_acc = dvel * 0.01;
-    pos = tape.pop();
     // grad of: pos += dt * vel
     dvel += dpos * 0.01;
     // grad of: const acc = -k * pos - c * vel
     const dprod2 = -dvel2_acc;
     dc += dprod2 * vel;
     dvel += dprod2 * c;
-    dpos += dvel2_acc * neg_k;
+    dpos += dvel2_acc * neg_k2;
     dk -= dvel2_acc * pos;
   }
   return [dk, dc];

@@ -1,23 +1,14 @@
 function dspring_dk_c(k, c) {
-  let neg_k, prod, prod2, acc, pos2, vel2;
   // primal
   let pos = 1;
   let vel = 0;
   const dt = 0.01;
   for (let step = 0; step < 1000; step++) {
-    neg_k = -k;
-    prod = neg_k * pos;
-    prod2 = c * vel;
-    acc = prod - prod2;
-    pos2 = dt * vel;
     tape.push(pos);
-    pos += pos2;
-    vel2 = dt * acc;
     tape.push(vel);
-    vel += vel2;
-    tape.push(prod);
-    tape.push(prod2);
-    tape.push(pos2);
+    const acc2 = -k * pos - c * vel;
+    pos += dt * vel;
+    vel += dt * acc2;
   }
   const sum = pos * pos + vel * vel;
   // adjoint
@@ -32,12 +23,14 @@ function dspring_dk_c(k, c) {
   let dk = 0;
   let dc = 0;
   for (let step = 999; step >= 0; step--) {
-    pos2 = tape.pop();
-    prod2 = tape.pop();
-    prod = tape.pop();
-    neg_k = -k;
-    acc = prod - prod2;
-    vel2 = dt * acc;
+    vel = tape.pop();
+    pos = tape.pop();
+    const neg_k = -k;
+    const acc = neg_k * pos - c * vel;
+    tape.push(pos);
+    pos += dt * vel;
+    tape.push(vel);
+    vel += dt * acc;
     const vel_out = vel;
     vel = tape.pop();
     // grad of: vel += dt * acc

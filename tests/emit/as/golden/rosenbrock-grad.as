@@ -10,17 +10,16 @@ function drosenbrock_dx(x: usize): usize {
   let dx: usize = alloc(x_len);
   let i_last: i32 = x_len - 2;
   // vectorised: f64x2, two iterations per step (element-wise stores); the scalar loop after it finishes the rest
-  let i: i32 = i_last;
+  let i: i32 = 0;
   const c_x2 = f64x2.splat(100.0);
   const c_x2_2 = f64x2.splat(1.0);
   const c_x2_3 = f64x2.splat(2.0);
-  let dx_carry = f64x2.splat(0.0); // the last step's sum, not yet added at dx[dx_at]
+  let dx_carry = f64x2.splat(0.0); // what the last step adds at dx[step + 2]
   let dx_at: i32 = -1;
-  for (; i - 1 >= 0; i -= 2) {
-    const i_lo = i - 1; // lanes i_lo, i_lo + 1
-    let sum: i32 = i_lo + 1;
+  for (; i + 1 <= i_last; i += 2) {
+    let sum: i32 = i + 1;
     const x_sum_x2 = at2(x, sum);
-    const x_i_x2 = at2(x, i_lo);
+    const x_i_x2 = at2(x, i);
     const prod_x2 = f64x2.mul(x_i_x2, x_i_x2);
     const t_x2 = f64x2.sub(x_sum_x2, prod_x2);
     const prod2_x2 = f64x2.mul(c_x2, t_x2);
@@ -34,13 +33,12 @@ function drosenbrock_dx(x: usize): usize {
     const dprod_x_i_x2 = f64x2.mul(dprod_x2, x_i_x2);
     const dx_s0 = f64x2.add(f64x2.add(dx_i3_x2, dprod_x_i_x2), dprod_x_i_x2);
     const dx_s1 = dt_x2;
-    if (dx_at >= 0) accum2(dx, dx_at, f64x2.add(dx_carry, v128.shuffle<f64>(dx_s1, f64x2.splat(0.0), 1, 2)));
-    else accum(dx, i_lo + 2, f64x2.extract_lane(dx_s1, 1));
-    dx_carry = f64x2.add(dx_s0, v128.shuffle<f64>(f64x2.splat(0.0), dx_s1, 0, 2));
-    dx_at = i_lo;
+    accum2(dx, i, f64x2.add(dx_s0, v128.shuffle<f64>(dx_carry, dx_s1, 1, 2)));
+    dx_carry = dx_s1;
+    dx_at = i;
   }
-  if (dx_at >= 0) accum2(dx, dx_at, dx_carry);
-  for (; i >= 0; i--) {
+  if (dx_at >= 0) accum(dx, dx_at + 2, f64x2.extract_lane(dx_carry, 1));
+  for (; i <= i_last; i++) {
     let sum: i32 = i + 1;
     let x_sum: f64 = at(x, sum);
     let x_i: f64 = at(x, i);
