@@ -25,6 +25,27 @@ const cases: Record<string, Function | string> = {
     if (a > b) { z = a; y = y * 2; } else { z = b; }
     return y;
   },
+  // t only goes round the tape: each popped t feeds the next push and nothing else (a cycle), so
+  // slot #0 goes whole. Slot #1's popped s is read: it stays.
+  tape_cycle: `
+    function tape_cycle(x: f64[], a: f64) -> f64 {
+      locals s: f64, n: i32, i: i32, t: f64
+      s = a
+      t = 0.0
+      n = x.length
+      for i = 0i; i < n; ++ {
+        push.f64 #0 t
+        t = x[i]
+        push.f64 #1 s
+        s = s * a
+      }
+      for i = n; i > 0i; -- {
+        s = pop.f64 #1
+        t = pop.f64 #0
+        s = s + 1.0
+      }
+      return s
+    }`,
   unreachable: `
     function unreachable(x: f64[], a: f64) -> f64 {
       locals s: f64, n: i32, i: i32, v: f64, c: bool

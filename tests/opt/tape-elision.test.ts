@@ -111,9 +111,59 @@ const cases: Record<string, string> = {
       }
       return d
     }`,
+  // Pushed and popped in the same iteration of one loop (a checkpointed iteration's re-run and
+  // its adjoint): one value at a time, so a local. Slot #1 is popped in another loop: it stays.
+  one_per_iteration: `
+    function one_per_iteration(x: f64[], a: f64) -> f64 {
+      locals s: f64, n: i32, i: i32, v: f64, w: f64
+      s = 0.0
+      n = x.length
+      for i = 0i; i < n; ++ {
+        push.f64 #1 s
+        s = s + a
+      }
+      for i = n; i > 0i; -- {
+        s = pop.f64 #1
+        v = x[0i]
+        push.f64 #0 v
+        v = v * a
+        s = s + v
+        v = pop.f64 #0
+        s = s * v
+      }
+      return s
+    }`,
+  // The pop comes before the push in the body: it takes the previous iteration's value. Stays.
+  popped_first: `
+    function popped_first(x: f64[], a: f64) -> f64 {
+      locals s: f64, n: i32, i: i32, v: f64
+      s = 0.0
+      v = a
+      n = x.length
+      push.f64 #0 v
+      for i = 0i; i < n; ++ {
+        v = pop.f64 #0
+        s = s + v
+        v = x[i]
+        push.f64 #0 v
+      }
+      v = pop.f64 #0
+      s = s + v
+      return s
+    }`,
 };
 
 for (const [name, input] of Object.entries(cases)) test(name, () => { checkPass('tape-elision', name, input); });
+
+test('a slot pushed and popped in one iteration becomes a local; one whose pop comes first stays', () => {
+  const slotsOf = (name: string) => {
+    const found = new Set<number>();
+    forEachStmt(checkPass('tape-elision', name, cases[name]).functions[0].body, (s) => { if (s.kind === 'push') found.add(s.slot); });
+    return [...found];
+  };
+  assert.equal(slotsOf('one_per_iteration'), [1]);
+  assert.equal(slotsOf('popped_first'), [0]);
+});
 
 test('after tape-elision, loop-free code has no tape traffic', () => {
   for (const name of ['loop_free', 'loop_free_branches', 'bool_slot', 'unchanged']) {
