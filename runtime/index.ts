@@ -5,6 +5,7 @@ import { CompileError } from '../compiler/diagnostics.js';
 import type { IrModule, Param } from '../compiler/ir/nodes.js';
 import * as np from './np.js';
 import { loopBoundParams, makeChecker } from './check.js';
+import { fastCall } from './call.js';
 import { findFunction, parseFunctionValue, parseModuleSource, type ParsedFunction } from '../compiler/parse/source.js';
 import { CUSTOM, type CustomRule } from '../compiler/ir/program.js';
 import { Tape } from './tape.js';
@@ -193,9 +194,11 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
   // Tangent parameters follow the primal ones and must match their primal's length.
   const nPrimal = params.length - (tangentsOf?.length ?? 0);
   const like = params.map((_, i) => (i >= nPrimal ? tangentsOf![i - nPrimal] : undefined));
-  const check = makeChecker(name, params, like, { bounds: loopBoundParams(entryFn) });
+  const checkOpts = { bounds: loopBoundParams(entryFn) };
+  const check = makeChecker(name, params, like, checkOpts);
   // A derivative that never touches the tape (loop-free code, most small functions) needs no bookkeeping.
-  const call = !/\btape\./.test(d.source) ? (...userArgs: unknown[]) => shape(entry.apply(undefined, check(reorder ? reorder(userArgs) : userArgs))) : (...userArgs: unknown[]) => {
+  const usesTape = /\btape\./.test(d.source);
+  const slow = !usesTape ? (...userArgs: unknown[]) => shape(entry.apply(undefined, check(reorder ? reorder(userArgs) : userArgs))) : (...userArgs: unknown[]) => {
     const args = reorder ? reorder(userArgs) : userArgs;
     const checked = check(args);
     const top = tape.top, topInt = tape.topInt, topRef = tape.topRef;
@@ -208,6 +211,8 @@ function makeDerivative(d: Derived, name: string, shape: (raw: unknown) => unkno
       tape.trim();
     }
   };
+  // Arguments in the entry's order already (no tangents to reorder): the compiled checks first.
+  const call = reorder ? slow : fastCall(params, like, checkOpts, { entry, shape, slow, tape: usesTape ? tape : undefined });
   const handle: Handle = { module: d.module, shape, params, name, reorder, like, source: d.source };
   Object.defineProperties(call, {
     // The number of arguments it takes (jvp and hvp: tangents included), so it can be differentiated again.
@@ -390,11 +395,12 @@ async function compileUncached(g: Differentiable | Derivative, opts: CompileOpti
   const mod = await compileIrModule(h.module, { simd: opts.simd });
   const entry = h.module.functions.find((fn) => fn.name === h.module.entry)!;
   const single = entry.results.length === 1;
-  const check = makeChecker(h.name, h.params, h.like, { booleansAsNumbers: true, bounds: loopBoundParams(entry) });
-  // Numbers only: the instance's direct entry (no marshalling of arrays).
+  const checkOpts = { booleansAsNumbers: true, bounds: loopBoundParams(entry) };
+  const check = makeChecker(h.name, h.params, h.like, checkOpts);
+  // Numbers only: the instance's direct entry (no marshalling of arrays), behind the compiled checks.
   const scalarOnly = h.params.every((p) => p.type !== 'f64[]') && !h.reorder;
   const call = scalarOnly
-    ? (...args: unknown[]) => h.shape(mod.invoke.apply(undefined, check(args)))
+    ? fastCall(h.params, h.like, checkOpts, { entry: mod.invoke, shape: h.shape, slow: (...args: unknown[]) => h.shape(mod.invoke.apply(undefined, check(args))) })
     : (...userArgs: unknown[]) => {
       const args = h.reorder ? h.reorder(userArgs) : userArgs;
       const results = mod.call(check(args));
