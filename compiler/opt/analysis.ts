@@ -77,6 +77,8 @@ export function aliases(fn: IrFunction): Aliases {
 export interface PassContext {
   /** Indices of the parameters a function may write; undefined if unknown (then: every array argument). */
   writes?(callee: string): ReadonlySet<number> | undefined;
+  /** The names of the module's functions (which a local must not shadow). */
+  functions?: ReadonlySet<string>;
 }
 
 /** Which array parameters each function may write, directly or through its callees (a fixpoint). */
@@ -93,7 +95,7 @@ export function moduleEffects(m: IrModule): PassContext {
       f.params.forEach((p, i) => { if (written.has(p.name) && !mine.has(i)) { mine.add(i); changed = true; } });
     }
   }
-  return { writes: (c) => table.get(c) };
+  return { writes: (c) => table.get(c), functions: new Set(m.functions.map((f) => f.name)) };
 }
 
 /** Arrays a statement (without blocks) may write: a store's array, the arrays a call may write. */

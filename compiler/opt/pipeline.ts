@@ -14,6 +14,7 @@ import { cse } from './cse.js';
 import { deadCode } from './dead-code.js';
 import { tapeElision } from './tape-elision.js';
 import { splitNames } from './split-names.js';
+import { tidyNames } from './tidy-names.js';
 import { licm } from './licm.js';
 import { loopOrder } from './loop-order.js';
 import { moduleEffects, type PassContext } from './analysis.js';
@@ -33,6 +34,7 @@ export const passes: Record<string, Pass> = {
   'dead-code': { run: deadCode, description: 'remove assignments, stores, tape pairs and blocks that cannot affect the results' },
   'loop-order': { run: loopOrder, description: 'run a backward adjoint loop forwards when its iterations are independent (sums, added-into arrays, their own tape)' },
   'split-names': { run: splitNames, description: 'give a variable that is several (one per block that assigns it first) a name for each' },
+  'tidy-names': { run: tidyNames, description: 'a generated name with a number on it (acc2) takes its plain form (acc) once nothing else goes by it' },
 };
 
 /** The order, with the reason for each position. */
@@ -46,7 +48,8 @@ export const pipeline: { pass: keyof typeof passes; why: string }[] = [
   { pass: 'tape-elision', why: 'before dead-code: turns pops into copies and locals, leaving pushes that dead-code can judge' },
   { pass: 'dead-code', why: 'sweeps the copies, temporaries, tape pairs and empty blocks the passes above left behind' },
   { pass: 'loop-order', why: 'after dead-code, which removes the resets and tape pairs that would tie one iteration to the next' },
-  { pass: 'split-names', why: 'last, for the reader: the adjoint recomputes loop temporaries under their primal names; split, each is a const of its loop' },
+  { pass: 'split-names', why: 'for the reader: the adjoint recomputes loop temporaries under their primal names; split, each is a const of its loop' },
+  { pass: 'tidy-names', why: 'last, for the reader: numbers told apart names that dead-code has since thinned out' },
 ];
 
 const MAX_ROUNDS = 6;

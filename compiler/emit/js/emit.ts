@@ -7,7 +7,7 @@ import generateModule from '@babel/generator';
 import * as t from '@babel/types';
 import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
 import { assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Loc, type Stmt } from '../../ir/nodes.js';
-import { childBlocks, exprReads, stmtReads, stmtWrites, WriteIndex } from '../../ir/walk.js';
+import { childBlocks, exprReads, forEachStmt, readBeforeAssigned, stmtReads, stmtWrites, WriteIndex } from '../../ir/walk.js';
 import { scalarRule } from '../../rules/index.js';
 
 interface RawMap { sources: string[]; sourcesContent?: (string | null)[]; mappings: string }
@@ -73,6 +73,8 @@ function emitFunctionWithMap(fn: IrFunction): { code: string; map?: RawMap | nul
 
 class Emitter {
   readonly hoist = new Set<string>();
+  /** Variables declared (`let a, b;`) at the top of a block rather than where first assigned. */
+  private readonly declareTop = new Map<Stmt[], string[]>();
   private readonly declareAt = new Map<string, Stmt>();
   private readonly consts = new Set<string>();
   private readonly inline = new Map<string, Expr>();
@@ -117,6 +119,12 @@ class Emitter {
       });
     };
     walk(this.fn.body);
+    // Blocks emitted as a JS block of their own (a while's test and update share its body's).
+    const scopes = new Set<Stmt[]>();
+    forEachStmt(this.fn.body, (s) => {
+      if (s.kind === 'for' || s.kind === 'while') scopes.add(s.body);
+      if (s.kind === 'if') { scopes.add(s.then); scopes.add(s.else); }
+    });
     /** The position of `pos` lifted into `block`, if `block` encloses it. */
     const liftTo = (pos: Place, block: Stmt[]): number | undefined => {
       let p: Place | undefined = pos;
@@ -136,7 +144,17 @@ class Emitter {
       if (ok) {
         this.declareAt.set(n, f.stmt);
         if (assigns.get(n) === 1) this.consts.add(n);
-      } else this.hoist.add(n);
+      } else {
+        // Declared at the top of the innermost loop body or branch that holds every use, when it
+        // takes nothing from an earlier run of that block (a fresh `let` each time it runs); else
+        // at the top of the function.
+        const chain = (b: Stmt[]) => { const out: Stmt[][] = []; for (let c: Stmt[] | undefined = b; c; c = parents.get(c)?.block) out.push(c); return out; };
+        let common = chain(f.block);
+        for (const o of occurrences.get(n)!) { const mine = new Set(chain(o.block)); common = common.filter((b) => mine.has(b)); }
+        const home = common.find((b) => scopes.has(b) && !readBeforeAssigned(b, new Set([n])).size);
+        if (home) (this.declareTop.get(home) ?? this.declareTop.set(home, []).get(home)!).push(n);
+        else this.hoist.add(n);
+      }
       // Single-use temporaries are inlined where they are used.
       const uses = occurrences.get(n)!.length - (assigns.get(n) ?? 0);
       // (Arrays are named where they are made: their uses are loads and lengths, not expressions.)
@@ -176,6 +194,8 @@ class Emitter {
 
   block(stmts: Stmt[]): t.Statement[] {
     const out: t.Statement[] = [];
+    const declared = this.declareTop.get(stmts);
+    if (declared) out.push(t.variableDeclaration('let', declared.map((n) => t.variableDeclarator(t.identifier(n)))));
     for (const s of stmts) {
       // Comments before a statement label it, not the first statement of its body.
       const comments = s.kind === 'comment' ? [] : this.pendingComments;

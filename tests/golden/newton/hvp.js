@@ -6,14 +6,14 @@ function hvp_newton(a, ta) {
   let iters = 0;
   while (Math.abs(y * y - a) > 1e-12 && it < 50) {
     const quot = a / y;
-    const t_sum7 = 1 / y * ta + -quot / y * ty;
+    const t_sum = 1 / y * ta + -quot / y * ty;
     tape.push(y);
     tape.push(ty);
     y = 0.5 * (y + quot);
-    ty = 0.5 * (ty + t_sum7);
+    ty = 0.5 * (ty + t_sum);
     it += 1;
     tape.push(quot);
-    tape.push(t_sum7);
+    tape.push(t_sum);
     iters += 1;
   }
   // adjoint

@@ -19,10 +19,10 @@ function hvp_prefix(x, tx) {
   }
   for (let i = x_len - 1; i >= 1; i--) {
     // grad of: p[i] = p[i - 1] + x[i]
-    const tdp_i3 = tdp[i];
+    const tdp_i = tdp[i];
     tdp[i] = 0;
-    tdx[i] += tdp_i3;
-    tdp[i - 1] += tdp_i3;
+    tdx[i] += tdp_i;
+    tdp[i - 1] += tdp_i;
   }
   // grad of: p[0] = x[0]
   tdx[0] += tdp[0];

@@ -4,16 +4,16 @@ function hvp_spring(k, c, tk) {
   let tpos = 0;
   let vel = 0;
   let tvel = 0;
-  const neg_k2 = -k;
+  const neg_k = -k;
   const neg_t = -tk;
   for (let step = 0; step < 1000; step++) {
     tape.push(pos);
     tape.push(tpos);
-    const acc2 = neg_k2 * pos - c * vel;
-    const t_sum5 = pos * neg_t + neg_k2 * tpos - c * tvel;
+    const acc = neg_k * pos - c * vel;
+    const t_sum5 = pos * neg_t + neg_k * tpos - c * tvel;
     pos = pos + 0.01 * vel;
     tpos = tpos + 0.01 * tvel;
-    vel = vel + 0.01 * acc2;
+    vel = vel + 0.01 * acc;
     tvel = tvel + 0.01 * t_sum5;
   }
   // adjoint
@@ -33,8 +33,8 @@ function hvp_spring(k, c, tk) {
     // grad of: const acc = -k * pos - c * vel
     dvel = dvel + dpos * 0.01 + -dvel2_acc * c;
     tdvel = tdvel + 0.01 * tdpos + c * -t_term19;
-    dpos = dpos + dvel2_acc * neg_k2;
-    tdpos = tdpos + (neg_k2 * t_term19 + dvel2_acc * neg_t);
+    dpos = dpos + dvel2_acc * neg_k;
+    tdpos = tdpos + (neg_k * t_term19 + dvel2_acc * neg_t);
     tdk -= pos * t_term19 + dvel2_acc * tpos;
   }
   return tdk;

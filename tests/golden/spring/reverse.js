@@ -2,13 +2,13 @@ function dspring_dk_c(k, c) {
   // primal
   let pos = 1;
   let vel = 0;
-  const neg_k2 = -k;
+  const neg_k = -k;
   for (let step = 0; step < 1000; step++) {
     tape.push(pos);
     tape.push(vel);
-    const acc2 = neg_k2 * pos - c * vel;
+    const acc = neg_k * pos - c * vel;
     pos += 0.01 * vel;
-    vel += 0.01 * acc2;
+    vel += 0.01 * acc;
   }
   // adjoint
   // grad of: return pos * pos + vel * vel
@@ -24,10 +24,10 @@ function dspring_dk_c(k, c) {
     // grad of: pos += dt * vel
     dvel += dpos * 0.01;
     // grad of: const acc = -k * pos - c * vel
-    const dprod2 = -dvel2_acc;
-    dc += dprod2 * vel;
-    dvel += dprod2 * c;
-    dpos += dvel2_acc * neg_k2;
+    const dprod = -dvel2_acc;
+    dc += dprod * vel;
+    dvel += dprod * c;
+    dpos += dvel2_acc * neg_k;
     dk -= dvel2_acc * pos;
   }
   return [dk, dc];

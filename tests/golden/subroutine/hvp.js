@@ -24,19 +24,19 @@ function jvp_vjp_sq(a, dprod, ta, tdprod) {
   // adjoint
   // grad of: return a * a
   const dprod_a = dprod * a;
-  const t_sum4 = a * tdprod + dprod * ta;
-  return [dprod_a + dprod_a, t_sum4 + t_sum4];
+  const t_sum = a * tdprod + dprod * ta;
+  return [dprod_a + dprod_a, t_sum + t_sum];
 }
 
 function jvp_vjp_energy(a, b, dsum, tb, tdsum) {
   // primal
   const sq2 = sq(a);
-  const cos2 = Math.cos(b);
+  const cos = Math.cos(b);
   // adjoint
   // grad of: return sq(a) * Math.sin(b) + sq(b)
   const [db_sq, tdb_sq] = jvp_vjp_sq(b, dsum, tb, tdsum);
   const dprod_sin_b = dsum * sq2;
-  return [db_sq + dprod_sin_b * cos2, tdb_sq + (cos2 * (sq2 * tdsum) + dprod_sin_b * (-Math.sin(b) * tb))];
+  return [db_sq + dprod_sin_b * cos, tdb_sq + (cos * (sq2 * tdsum) + dprod_sin_b * (-Math.sin(b) * tb))];
 }
 
 function jvp_vjp_energy2(a, b, dsum, ta, tdsum) {
@@ -50,11 +50,11 @@ function jvp_vjp_energy2(a, b, dsum, ta, tdsum) {
 
 function hvp_subroutine(a, b, ta) {
   // primal
-  const [energy2, tenergy2] = jvp_energy(a, b, ta);
+  const [energy, tenergy] = jvp_energy(a, b, ta);
   const [energy3, tenergy3] = jvp_energy2(b, a, ta);
   // adjoint
   // grad of: return energy(a, b) * energy(b, a)
-  const [da_energy, tda_energy] = jvp_vjp_energy(b, a, energy2, ta, tenergy2);
+  const [da_energy, tda_energy] = jvp_vjp_energy(b, a, energy, ta, tenergy);
   const [da_energy2, tda_energy2] = jvp_vjp_energy2(a, b, energy3, ta, tenergy3);
   return tda_energy + tda_energy2;
 }

@@ -23,15 +23,15 @@ function drosenbrock_dx(x: usize): usize {
     const prod_x2 = f64x2.mul(x_i_x2, x_i_x2);
     const t_x2 = f64x2.sub(x_sum_x2, prod_x2);
     const prod2_x2 = f64x2.mul(c_x2, t_x2);
-    const diff2_x2 = f64x2.sub(c_x2_2, x_i_x2);
+    const diff_x2 = f64x2.sub(c_x2_2, x_i_x2);
     // grad of: s+=100*t*t+(1-x[i])**2
-    const p2_x2 = f64x2.mul(c_x2_3, diff2_x2);
-    const dx_i3_x2 = f64x2.neg(p2_x2);
+    const p_x2 = f64x2.mul(c_x2_3, diff_x2);
+    const dx_i_x2 = f64x2.neg(p_x2);
     const dt_x2 = f64x2.add(prod2_x2, prod2_x2);
     // grad of: const t=x[i+1]-x[i]*x[i]
     const dprod_x2 = f64x2.neg(dt_x2);
     const dprod_x_i_x2 = f64x2.mul(dprod_x2, x_i_x2);
-    const dx_s0 = f64x2.add(f64x2.add(dx_i3_x2, dprod_x_i_x2), dprod_x_i_x2);
+    const dx_s0 = f64x2.add(f64x2.add(dx_i_x2, dprod_x_i_x2), dprod_x_i_x2);
     const dx_s1 = dt_x2;
     accum2(dx, i, f64x2.add(dx_s0, v128.shuffle<f64>(dx_carry, dx_s1, 1, 2)));
     dx_carry = dx_s1;
@@ -45,11 +45,11 @@ function drosenbrock_dx(x: usize): usize {
     let prod: f64 = x_i * x_i;
     let t: f64 = x_sum - prod;
     let prod2: f64 = 100.0 * t;
-    let diff2: f64 = 1.0 - x_i;
+    let diff: f64 = 1.0 - x_i;
     // grad of: s+=100*t*t+(1-x[i])**2
-    let p2: f64 = 2.0 * diff2;
-    let dx_i3: f64 = -p2;
-    accum(dx, i, dx_i3);
+    let p: f64 = 2.0 * diff;
+    let dx_i: f64 = -p;
+    accum(dx, i, dx_i);
     let dt: f64 = prod2 + prod2;
     // grad of: const t=x[i+1]-x[i]*x[i]
     let dprod: f64 = -dt;
