@@ -16,6 +16,7 @@ import { tapeElision } from './tape-elision.js';
 import { splitNames } from './split-names.js';
 import { tidyNames } from './tidy-names.js';
 import { licm } from './licm.js';
+import { combineAdds } from './combine-adds.js';
 import { loopOrder } from './loop-order.js';
 import { moduleEffects, type PassContext } from './analysis.js';
 
@@ -30,6 +31,7 @@ export const passes: Record<string, Pass> = {
   'copy-prop': { run: copyProp, description: 'after a = b (or a = literal), read b instead of a while neither changes' },
   'licm': { run: licm, description: 'move pure operations whose operands a loop never changes in front of the loop' },
   'cse': { run: cse, description: 'reuse the value of an identical pure operation computed earlier' },
+  'combine-adds': { run: combineAdds, description: 'a[k] += u; …; a[k] += v ==> a[k] += u + v when nothing between reads a or changes k or u' },
   'tape-elision': { run: tapeElision, description: 'drop dead tape pairs; pops of unchanged values become copies; loop-free slots become locals' },
   'dead-code': { run: deadCode, description: 'remove assignments, stores, tape pairs and blocks that cannot affect the results' },
   'loop-order': { run: loopOrder, description: 'run a backward adjoint loop forwards when its iterations are independent (sums, added-into arrays, their own tape)' },
@@ -45,6 +47,7 @@ export const pipeline: { pass: keyof typeof passes; why: string }[] = [
   { pass: 'licm', why: 'after folding and copies, invariance is visible; before cse, so copies hoisted from two loops merge' },
   { pass: 'cse', why: 'operands are now canonical (copies resolved), so equal operations look equal' },
   { pass: 'copy-prop', why: 'cse leaves `t = h` copies; reads of t become reads of h' },
+  { pass: 'combine-adds', why: 'after cse, which makes the loads of one element one value and so their adjoints adds at one index' },
   { pass: 'tape-elision', why: 'before dead-code: turns pops into copies and locals, leaving pushes that dead-code can judge' },
   { pass: 'dead-code', why: 'sweeps the copies, temporaries, tape pairs and empty blocks the passes above left behind' },
   { pass: 'loop-order', why: 'after dead-code, which removes the resets and tape pairs that would tie one iteration to the next' },

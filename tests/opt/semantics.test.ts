@@ -1,12 +1,12 @@
 // Differential test: every corpus function computes the same, bit for bit,
 // before and after the whole pipeline and after each pass alone, with the
-// IR validated after every pass. Derivatives agree to REASSOCIATION (loop-order
-// adds an adjoint loop's sums up in the other order); primal functions exactly.
+// IR validated after every pass. Derivatives agree to REASSOCIATION (loop-order and
+// combine-adds add up in another order); primal functions exactly.
 import { test } from 'uvu';
 import type { IrModule } from '../../compiler/ir/nodes.js';
 import { optimizeModule, passes } from '../../compiler/opt/pipeline.js';
 import { corpus, lowerCase } from './corpus.js';
-import { assertSameResults, REASSOCIATION, validating } from './support.js';
+import { assertSameResults, REASSOCIATION, toleranceOf, validating } from './support.js';
 import { runPass } from '../../compiler/opt/pipeline.js';
 import { reverseModule } from '../../compiler/ad/reverse.js';
 import { derive } from '../../compiler/index.js';
@@ -28,7 +28,7 @@ for (const name of Object.keys(passes)) {
     for (const c of corpus) {
       const raw = lowerCase(c);
       const opt: IrModule = { ...raw, functions: raw.functions.map((f) => runPass(name, f, raw)) };
-      assertSameResults(`${name} on ${c.name}`, raw, opt, 15, 1, false, undefined, name === 'loop-order' ? REASSOCIATION : 0);
+      assertSameResults(`${name} on ${c.name}`, raw, opt, 15, 1, false, undefined, toleranceOf(name));
     }
   });
 }

@@ -66,10 +66,13 @@ export function randomArgs(fn: IrFunction, r: () => number): Value[] {
 }
 
 /**
- * How far apart results may be when loop-order has run: it adds an adjoint loop's sums
- * up in the other order (the issue's bound for optimised vs unoptimised derivatives).
+ * How far apart results may be when a pass adds up in another order (loop-order runs an
+ * adjoint loop's sums the other way, combine-adds sums before adding into an element):
+ * the issue's bound for optimised vs unoptimised derivatives.
  */
 export const REASSOCIATION = 1e-12;
+/** The tolerance a pass alone is held to. */
+export const toleranceOf = (pass: string): number => (pass === 'loop-order' || pass === 'combine-adds' ? REASSOCIATION : 0);
 
 /**
  * Same value, bit for bit (NaN equals NaN, -0 differs from +0), arrays element-wise;
@@ -126,6 +129,6 @@ export function checkPass(pass: string, name: string, input: Function | string, 
   const before = moduleOf(input);
   const after: IrModule = { ...before, functions: before.functions.map((f) => runPass(pass, f, before)) };
   golden(pass, name, beforeAfter(pass, before, after));
-  assertSameResults(`${pass} on ${name}`, before, after, trials, 1, false, undefined, pass === 'loop-order' ? REASSOCIATION : 0);
+  assertSameResults(`${pass} on ${name}`, before, after, trials, 1, false, undefined, toleranceOf(pass));
   return after;
 }

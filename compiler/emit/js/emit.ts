@@ -336,7 +336,14 @@ class Emitter {
         return t.returnStatement(s.values.length === 1 ? this.atom(s.values[0]) : t.arrayExpression(s.values.map((a) => this.atom(a))));
       case 'push':
         return t.expressionStatement(t.callExpression(memberPath(s.tape === 'f64' ? 'tape.push' : s.tape === 'i32' ? 'tape.pushInt' : 'tape.pushRef'), [this.atom(s.value)]));
-      case 'comment': this.pendingComments.push(s.text); return undefined;
+      case 'comment': {
+        // A label whose statements were all folded into later ones labels nothing: the next label
+        // of its rank or higher replaces it (`grad of:` items rank below sections like `adjoint`).
+        const rank = (c: string) => (c.includes(':') ? 1 : 0);
+        this.pendingComments = this.pendingComments.filter((c) => rank(c) < rank(s.text));
+        this.pendingComments.push(s.text);
+        return undefined;
+      }
       default: return assertNever(s, 'statement');
     }
   }

@@ -12,12 +12,10 @@ function hvp_rosenbrock(x, tx) {
     const prod2 = 100 * t;
     const t_term9 = 100 * (tx[sum] - (t_term + t_term));
     // grad of: s += 100 * t * t + (1 - x[i]) ** 2
-    tdx[i] += -(2 * (Math.pow(1 - x_i, 0) * -tx_i));
     const t_sum34 = t_term9 + t_term9;
     // grad of: const t = x[i + 1] - x[i] * x[i]
     const t_sum36 = x_i * -t_sum34 + -(prod2 + prod2) * tx_i;
-    tdx[i] += t_sum36;
-    tdx[i] += t_sum36;
+    tdx[i] += -(2 * (Math.pow(1 - x_i, 0) * -tx_i)) + t_sum36 + t_sum36;
     tdx[sum] += t_sum34;
   }
   return tdx;

@@ -9,12 +9,10 @@ function drosenbrock_dx(x) {
     const t = x[sum] - x_i * x_i;
     const prod2 = 100 * t;
     // grad of: s += 100 * t * t + (1 - x[i]) ** 2
-    dx[i] += -(2 * (1 - x_i));
     const dt = prod2 + prod2;
     // grad of: const t = x[i + 1] - x[i] * x[i]
     const dprod_x_i = -dt * x_i;
-    dx[i] += dprod_x_i;
-    dx[i] += dprod_x_i;
+    dx[i] += -(2 * (1 - x_i)) + dprod_x_i + dprod_x_i;
     dx[sum] += dt;
   }
   return dx;

@@ -29,7 +29,6 @@ function hvp_spring(k, c, tk) {
     // grad of: vel += dt * acc
     const dvel2_acc = dvel * 0.01;
     const t_term19 = 0.01 * tdvel;
-    // grad of: pos += dt * vel
     // grad of: const acc = -k * pos - c * vel
     dvel = dvel + dpos * 0.01 + -dvel2_acc * c;
     tdvel = tdvel + 0.01 * tdpos + c * -t_term19;

@@ -31,7 +31,9 @@ function drosenbrock_dx(x: usize): usize {
     // grad of: const t=x[i+1]-x[i]*x[i]
     const dprod_x2 = f64x2.neg(dt_x2);
     const dprod_x_i_x2 = f64x2.mul(dprod_x2, x_i_x2);
-    const dx_s0 = f64x2.add(f64x2.add(dx_i_x2, dprod_x_i_x2), dprod_x_i_x2);
+    const dx_add_x2 = f64x2.add(dx_i_x2, dprod_x_i_x2);
+    const dx_add2_x2 = f64x2.add(dx_add_x2, dprod_x_i_x2);
+    const dx_s0 = dx_add2_x2;
     const dx_s1 = dt_x2;
     accum2(dx, i, f64x2.add(dx_s0, v128.shuffle<f64>(dx_carry, dx_s1, 1, 2)));
     dx_carry = dx_s1;
@@ -49,13 +51,13 @@ function drosenbrock_dx(x: usize): usize {
     // grad of: s+=100*t*t+(1-x[i])**2
     let p: f64 = 2.0 * diff;
     let dx_i: f64 = -p;
-    accum(dx, i, dx_i);
     let dt: f64 = prod2 + prod2;
     // grad of: const t=x[i+1]-x[i]*x[i]
     let dprod: f64 = -dt;
     let dprod_x_i: f64 = dprod * x_i;
-    accum(dx, i, dprod_x_i);
-    accum(dx, i, dprod_x_i);
+    let dx_add: f64 = dx_i + dprod_x_i;
+    let dx_add2: f64 = dx_add + dprod_x_i;
+    accum(dx, i, dx_add2);
     accum(dx, sum, dt);
   }
   return dx;
