@@ -18,6 +18,7 @@ import { emitAssemblyScript, type AsEntryAbi, type LoopReport } from '../compile
 import type { IrModule, Type } from '../compiler/ir/nodes.js';
 import { compileAssemblyScript } from '../runtime/wasm-compile.js';
 import { kernelsSource } from '../runtime/wasm-kernels.js';
+import { loopBoundParams } from '../runtime/check.js';
 // (AOT output links the kernels into the one module: compile time does not matter there.)
 
 export interface AotOptions {
@@ -29,6 +30,8 @@ export interface AotOptions {
   description?: string;
   /** Initial memory in 64 KiB pages (default 256: 16 MiB, reserved, not touched). */
   initialPages?: number;
+  /** Per entry parameter: the parameter whose length it must match (a jvp's tangent and its primal). */
+  like?: (number | undefined)[];
 }
 
 export interface AotResult {
@@ -42,10 +45,14 @@ export async function buildAot(module: IrModule, outDir: string, baseName: strin
   const emitted = emitAssemblyScript(module, { simd: opts.simd });
   const kernels = emitted.kernels.length ? await kernelsSource() : undefined;
   const { bytes } = await compileAssemblyScript(emitted.source, { files: kernels ? { 'kernels.ts': kernels } : undefined });
+  // The call-time checks the runtime makes, as data: loop bounds must keep their margin from the
+  // 32-bit limits (Wasm counts in 32 bits: a larger bound would silently wrap), tangents their length.
+  const entry = module.functions.find((f) => f.name === module.entry)!;
+  const checks = { bounds: loopBoundParams(entry).map((m) => m ?? null), like: entry.params.map((_, i) => opts.like?.[i] ?? null) };
   await mkdir(outDir, { recursive: true });
   const files: [string, string | Uint8Array][] = [
     [`${baseName}.wasm`, bytes],
-    [`${baseName}.js`, wrapperSource(emitted.abi, baseName, opts)],
+    [`${baseName}.js`, wrapperSource(emitted.abi, baseName, opts, checks)],
     [`${baseName}.d.ts`, declarations(emitted.abi, baseName, opts)],
   ];
   if (opts.assemblyScript) {
@@ -64,17 +71,24 @@ export async function buildAot(module: IrModule, outDir: string, baseName: strin
 const describe = (abi: AsEntryAbi, opts: AotOptions) => opts.description ?? `\`${abi.name}\``;
 
 /** The ES module wrapper: plain JS, the ABI as data, nothing generated from strings at run time. */
-export function wrapperSource(abi: AsEntryAbi, baseName: string, opts: AotOptions = {}): string {
+/** Per parameter: the margin a loop bound keeps from the 32-bit limits, and the parameter a tangent matches in length. */
+export interface AotChecks { bounds: (number | null)[]; like: (number | null)[] }
+
+export function wrapperSource(abi: AsEntryAbi, baseName: string, opts: AotOptions = {},
+  checks: AotChecks = { bounds: abi.params.map(() => null), like: abi.params.map(() => null) }): string {
   const initial = opts.initialPages ?? 256;
   const ENTER_ARGS = Array.from({ length: abi.params.length + 1 }, (_, k) => `w[${k}]`).join(', ');
   return `// ${describe(abi, opts)}, compiled to WebAssembly by \`cotangent build\`.
 // load(source?) instantiates ${baseName}.wasm and resolves to the function:
-//   ${abi.name}(${abi.params.map((p) => `${p.name}: ${p.type === 'f64[]' ? 'Float64Array | number[]' : 'number'}`).join(', ')})
+//   ${abi.name}(${abi.params.map((p) => `${p.name}: ${p.type === 'f64[]' ? 'Float64Array | number[]' : p.type === 'bool' ? 'boolean | number' : 'number'}`).join(', ')})
 // Arrays are copied into the module's memory, except those made by fn.alloc(n),
 // which live there (valid until fn.free(view) or until memory grows).
 // Nothing is generated from strings and no compiler is loaded: fit for edge runtimes given a WebAssembly.Module.
 
 const ABI = ${JSON.stringify({ name: abi.name, params: abi.params, results: abi.results, resultsInMemory: abi.resultsInMemory, messages: abi.messages })};
+// Per parameter: the margin a loop bound keeps from the 32-bit limits; the parameter a tangent matches in length.
+const CHECKS = ${JSON.stringify(checks)};
+const I32_MIN = -2147483648, I32_MAX = 2147483647;
 const WASM = new URL(${JSON.stringify(`./${baseName}.wasm`)}, import.meta.url);
 const INITIAL_PAGES = ${initial};
 const MAX_PAGES = 65536;
@@ -156,10 +170,20 @@ export async function load(source) {
     for (let k = 0; k < params.length; k++) {
       const a = args[k], t = params[k].type;
       if (t !== 'f64[]') {
-        if (typeof a !== 'number') throw argError(k, 'must be a number, got ' + describe(a));
-        if (t !== 'f64' && !Number.isInteger(a)) throw argError(k, 'must be an integer, got ' + a);
+        if (t === 'bool' && typeof a === 'boolean') { wasmArgs[k + 1] = a ? 1 : 0; continue; }
+        if (typeof a !== 'number') throw argError(k, 'must be a number' + (t === 'bool' ? ' (or a boolean)' : '') + ', got ' + describe(a));
+        if (t === 'i32' && !Number.isInteger(a)) throw argError(k, 'is used as an integer (index or size), got ' + a);
+        const margin = CHECKS.bounds[k];
+        if (margin !== null && !(a >= I32_MIN + margin && a <= I32_MAX - margin)) {
+          throw argError(k, 'bounds a loop, which counts in 32 bits: it must be a number in [' + (I32_MIN + margin) + ', ' + (I32_MAX - margin) + '], got ' + a);
+        }
+        if (t === 'i32' && (a | 0) !== a) throw argError(k, 'is used as an integer (index or size) and must lie in the 32-bit range [' + I32_MIN + ', ' + I32_MAX + '], got ' + a);
         wasmArgs[k + 1] = a;
         continue;
+      }
+      const like = CHECKS.like[k];
+      if (like !== null && (ArrayBuffer.isView(a) || Array.isArray(a)) && a.length !== args[like].length) {
+        throw argError(k, 'must have length ' + args[like].length + ' like \`' + params[like].name + '\`, got ' + a.length);
       }
       if (a instanceof Float64Array) {
         const block = views.get(a);

@@ -98,7 +98,12 @@ async function build(file: string, o: BuildOptions): Promise<void> {
   const d = derive(parsed, { mode, wrt: parseWrt(o.wrt), npModule: np as unknown as Record<string, unknown> });
   const { buildAot } = await import('./build.js');
   const name = o.name ?? `${mode}_${o.fn}`;
-  const result = await buildAot(d.module, o.out, name, { simd: o.simd, assemblyScript: o.as, description: `${mode} of ${o.fn} from ${file}` });
+  // A jvp's tangents (and an hvp's vector) follow the primal parameters, one per `wrt` index in order.
+  const entry = d.module.functions.find((f) => f.name === d.module.entry)!;
+  const primal = parsed.node.params.length;
+  const tangentsOf = mode === 'grad' ? [] : [...parseWrt(o.wrt)].sort((a, b) => a - b);
+  const like = entry.params.map((_, i) => (i >= primal && i - primal < tangentsOf.length ? tangentsOf[i - primal] : undefined));
+  const result = await buildAot(d.module, o.out, name, { simd: o.simd, assemblyScript: o.as, description: `${mode} of ${o.fn} from ${file}`, like });
   for (const f of result.files) process.stdout.write(`wrote ${f}\n`);
 }
 

@@ -50,4 +50,28 @@ test('build writes .wasm, an eval-free wrapper and .d.ts', () => {
   assert.ok(Math.abs(dL - 1.01893395758) < 1e-9 && Math.abs(dTheta - 0.129061249374) < 1e-9, run.stdout);
 });
 
+test('the built wrapper checks arguments as the runtime does: 32-bit loop bounds, booleans, tangent lengths', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cotangent-build-checks-'));
+  const file = join(dir, 'f.ts');
+  writeFileSync(file, 'export function f(x: Float64Array, n: number, flip: boolean) {\n  let s = 0;\n  for (let i = 0; i < n; i++) s += x[i % x.length] * (flip ? 2 : 1);\n  return s;\n}\n');
+  const r = cli('build', file, '--fn', 'f', '--jvp', '--wrt', '0', '--out', dir);
+  assert.is(r.status, 0, r.stderr);
+  const script = `import load from ${JSON.stringify(join(dir, 'jvp_f.js'))};
+const g = await load();
+const x = [1, 2], out = { ok: g(x, 3, true, [1, 0]), flip: g(x, 3, false, [1, 0]) };
+for (const [k, args] of Object.entries({ big: [x, 2 ** 31, true, [1, 0]], nan: [x, NaN, true, [1, 0]], short: [x, 3, true, [1]], str: [x, 3, 'yes', [1, 0]] })) {
+  try { g(...args); out[k] = 'no error'; } catch (e) { out[k] = e.message; }
+}
+console.log(JSON.stringify(out));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.is(run.status, 0, run.stderr);
+  const out = JSON.parse(run.stdout.trim());
+  assert.is(out.ok, 2 * (1 + 0 + 1)); // d/dx along [1, 0] of 2·(x0 + x1 + x0)
+  assert.is(out.flip, 2);
+  assert.match(out.big, /argument 2 \(`n`\) bounds a loop, which counts in 32 bits/);
+  assert.match(out.nan, /argument 2 \(`n`\) bounds a loop/);
+  assert.match(out.short, /argument 4 \(`tx`\) must have length 2 like `x`, got 1/);
+  assert.match(out.str, /argument 3 \(`flip`\) must be a number \(or a boolean\)/);
+});
+
 test.run();
