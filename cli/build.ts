@@ -45,10 +45,10 @@ export async function buildAot(module: IrModule, outDir: string, baseName: strin
   const emitted = emitAssemblyScript(module, { simd: opts.simd });
   const kernels = emitted.kernels.length ? await kernelsSource() : undefined;
   const { bytes } = await compileAssemblyScript(emitted.source, { files: kernels ? { 'kernels.ts': kernels } : undefined });
-  // The call-time checks the runtime makes, as data: loop bounds must keep their margin from the
-  // 32-bit limits (Wasm counts in 32 bits: a larger bound would silently wrap), tangents their length.
+  // The call-time checks the runtime makes, as data: loop bounds must stay within 32 bits (Wasm
+  // counts in 32 bits: a larger bound would silently wrap), tangents as long as their primal.
   const entry = module.functions.find((f) => f.name === module.entry)!;
-  const checks = { bounds: loopBoundParams(entry).map((m) => m ?? null), like: entry.params.map((_, i) => opts.like?.[i] ?? null) };
+  const checks: AotChecks = { bounds: loopBoundParams(entry).map((r) => (r ? [r.lo, r.hi] : null)), like: entry.params.map((_, i) => opts.like?.[i] ?? null) };
   await mkdir(outDir, { recursive: true });
   const files: [string, string | Uint8Array][] = [
     [`${baseName}.wasm`, bytes],
@@ -71,8 +71,8 @@ export async function buildAot(module: IrModule, outDir: string, baseName: strin
 const describe = (abi: AsEntryAbi, opts: AotOptions) => opts.description ?? `\`${abi.name}\``;
 
 /** The ES module wrapper: plain JS, the ABI as data, nothing generated from strings at run time. */
-/** Per parameter: the margin a loop bound keeps from the 32-bit limits, and the parameter a tangent matches in length. */
-export interface AotChecks { bounds: (number | null)[]; like: (number | null)[] }
+/** Per parameter: the range [lo, hi] of a loop bound, and the parameter a tangent matches in length. */
+export interface AotChecks { bounds: ([number, number] | null)[]; like: (number | null)[] }
 
 export function wrapperSource(abi: AsEntryAbi, baseName: string, opts: AotOptions = {},
   checks: AotChecks = { bounds: abi.params.map(() => null), like: abi.params.map(() => null) }): string {
@@ -86,7 +86,7 @@ export function wrapperSource(abi: AsEntryAbi, baseName: string, opts: AotOption
 // Nothing is generated from strings and no compiler is loaded: fit for edge runtimes given a WebAssembly.Module.
 
 const ABI = ${JSON.stringify({ name: abi.name, params: abi.params, results: abi.results, resultsInMemory: abi.resultsInMemory, messages: abi.messages })};
-// Per parameter: the margin a loop bound keeps from the 32-bit limits; the parameter a tangent matches in length.
+// Per parameter: the range [lo, hi] a loop bound must lie in (counts are 32-bit); the parameter a tangent matches in length.
 const CHECKS = ${JSON.stringify(checks)};
 const I32_MIN = -2147483648, I32_MAX = 2147483647;
 const WASM = new URL(${JSON.stringify(`./${baseName}.wasm`)}, import.meta.url);
@@ -173,9 +173,9 @@ export async function load(source) {
         if (t === 'bool' && typeof a === 'boolean') { wasmArgs[k + 1] = a ? 1 : 0; continue; }
         if (typeof a !== 'number') throw argError(k, 'must be a number' + (t === 'bool' ? ' (or a boolean)' : '') + ', got ' + describe(a));
         if (t === 'i32' && !Number.isInteger(a)) throw argError(k, 'is used as an integer (index or size), got ' + a);
-        const margin = CHECKS.bounds[k];
-        if (margin !== null && !(a >= I32_MIN + margin && a <= I32_MAX - margin)) {
-          throw argError(k, 'bounds a loop, which counts in 32 bits: it must be a number in [' + (I32_MIN + margin) + ', ' + (I32_MAX - margin) + '], got ' + a);
+        const range = CHECKS.bounds[k];
+        if (range !== null && !(a >= range[0] && a <= range[1])) {
+          throw argError(k, 'bounds a loop, which counts in 32 bits: it must be a number in [' + range[0] + ', ' + range[1] + '], got ' + a);
         }
         if (t === 'i32' && (a | 0) !== a) throw argError(k, 'is used as an integer (index or size) and must lie in the 32-bit range [' + I32_MIN + ', ' + I32_MAX + '], got ' + a);
         wasmArgs[k + 1] = a;

@@ -7,8 +7,6 @@
 import type { Param } from '../compiler/ir/nodes.js';
 import type { CheckerOptions } from './check.js';
 
-const I32_MIN = -2147483648, I32_MAX = 2147483647;
-
 export interface CallParts {
   /** The generated entry, called with the checked arguments. */
   entry: Function;
@@ -26,8 +24,8 @@ export function fastCall(params: Param[], like: (number | undefined)[], opts: Ch
   const tests: string[] = [`arguments.length === ${params.length}`];
   const passed: string[] = [];
   params.forEach((p, i) => {
-    const margin = opts.bounds?.[i];
-    const range = margin === undefined ? '' : ` && ${a(i)} >= ${I32_MIN + margin} && ${a(i)} <= ${I32_MAX - margin}`;
+    const bound = opts.bounds?.[i];
+    const range = bound === undefined ? '' : ` && ${a(i)} >= ${bound.lo} && ${a(i)} <= ${bound.hi}`;
     switch (p.type) {
       case 'f64[]':
         tests.push(`${a(i)} instanceof Float64Array`);

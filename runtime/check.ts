@@ -14,39 +14,49 @@ export interface CheckerOptions {
    * keeps the function's own tests (`flip === true`), which a number would fail.
    */
   booleansAsNumbers?: boolean;
-  /** Per parameter that bounds a counted loop (see loopBoundParams): the margin its value must keep from the 32-bit limits. */
-  bounds?: (number | undefined)[];
+  /** Per parameter that bounds a counted loop (see loopBoundParams): the range its value must lie in. */
+  bounds?: (Range | undefined)[];
 }
 
 const I32_MIN = -2147483648, I32_MAX = 2147483647;
 
+/** The values a parameter that bounds a loop may take. */
+export interface Range { lo: number; hi: number }
+
 /**
  * Parameters (by position; numbers) that bound a counted loop with an i32
  * index, directly or through a copy, `Math.ceil`/`floor`/`round`/`trunc`,
- * `| 0` or ± a constant (the trip count of `for (i = 0; i < n; i++)` reversed),
- * each with the sum of those constants: the margin the range must keep.
- * Such a loop counts in 32 bits (the reversed loop in JS, every loop in Wasm),
- * so a bound outside that range would silently wrap, and a NaN one would run
- * the reversed loop once: the checker refuses those values. Only parameters
- * never assigned are traced, so the argument is the bound.
+ * `| 0`, a negation, ± a constant (the trip count of `for (i = 0; i < n; i++)`
+ * reversed) or a constant factor (`i < 2 * n`), each with the range that keeps
+ * the bound inside 32 bits. Such a loop counts in 32 bits (the reversed loop
+ * in JS, every loop in Wasm), so a bound outside that range would silently
+ * wrap, and a NaN one would run the reversed loop once: the checker refuses
+ * those values. Only parameters never assigned are traced, so the argument is
+ * the bound.
  */
-export function loopBoundParams(fn: IrFunction): (number | undefined)[] {
-  interface Trace { param: number; slack: number }
+export function loopBoundParams(fn: IrFunction): (Range | undefined)[] {
+  /** The value is within scale·param ± slack. */
+  interface Trace { param: number; scale: number; slack: number }
   const assigned = assignedIn(fn.body);
   const from = new Map<string, Trace>();
-  fn.params.forEach((p, i) => { if ((p.type === 'f64' || p.type === 'i32') && !assigned.has(p.name)) from.set(p.name, { param: i, slack: 0 }); });
+  fn.params.forEach((p, i) => { if ((p.type === 'f64' || p.type === 'i32') && !assigned.has(p.name)) from.set(p.name, { param: i, scale: 1, slack: 0 }); });
   const counts = new Map<string, number>();
   forEachStmt(fn.body, (s) => { if (s.kind === 'assign') counts.set(s.target, (counts.get(s.target) ?? 0) + 1); });
-  const traced = (a: Atom, add = 0): Trace | undefined => {
+  const traced = (a: Atom, add = 0, times = 1): Trace | undefined => {
     const t = a.kind === 'var' ? from.get(a.name) : undefined;
-    return t && { param: t.param, slack: t.slack + add };
+    return t && { param: t.param, scale: t.scale * times, slack: (t.slack + add) * times };
   };
   const small = (a: Atom) => a.kind === 'const' && Math.abs(a.value) <= 1 << 20;
+  const factor = (a: Atom) => a.kind === 'const' && Math.abs(a.value) >= 1 && Math.abs(a.value) <= 1 << 20;
   const source = (e: Expr): Trace | undefined => {
     switch (e.kind) {
       case 'atom': return traced(e.value);
       case 'unary': return e.op === 'not' ? undefined : traced(e.arg);
       case 'binary':
+        if (e.op === '*') {
+          if (factor(e.right)) return traced(e.left, 0, Math.abs((e.right as Const).value));
+          return factor(e.left) ? traced(e.right, 0, Math.abs((e.left as Const).value)) : undefined;
+        }
         if (e.op !== '+' && e.op !== '-') return undefined;
         if (small(e.right)) return traced(e.left, Math.ceil(Math.abs((e.right as Const).value)));
         return e.op === '+' && small(e.left) ? traced(e.right, Math.ceil(Math.abs((e.left as Const).value))) : undefined;
@@ -60,13 +70,17 @@ export function loopBoundParams(fn: IrFunction): (number | undefined)[] {
     const t = source(s.expr);
     if (t) from.set(s.target, t);
   });
-  const out: (number | undefined)[] = fn.params.map(() => undefined);
+  const out: (Range | undefined)[] = fn.params.map(() => undefined);
   forEachStmt(fn.body, (s) => {
     if (s.kind !== 'for' || fn.vars.get(s.index) !== 'i32') return;
     for (const a of [s.start, s.end]) {
       const t = traced(a);
+      if (!t) continue;
       // The loop's own step past the bound is one more.
-      if (t) out[t.param] = Math.max(out[t.param] ?? 0, t.slack + 1);
+      const margin = Math.ceil(t.slack) + 1;
+      const r = { lo: Math.ceil((I32_MIN + margin) / t.scale), hi: Math.floor((I32_MAX - margin) / t.scale) };
+      const had = out[t.param];
+      out[t.param] = had ? { lo: Math.max(had.lo, r.lo), hi: Math.min(had.hi, r.hi) } : r;
     }
   });
   return out;
@@ -78,8 +92,8 @@ export function makeChecker(fnName: string, params: Param[], like: (number | und
   const types = params.map((p) => p.type);
   const asNumbers = !!opts.booleansAsNumbers;
   // Per parameter: the lowest and highest value allowed (an i32 bound keeps a margin for what is added to it).
-  const lo = params.map((_, i) => (opts.bounds?.[i] === undefined ? -Infinity : I32_MIN + opts.bounds[i]!));
-  const hi = params.map((_, i) => (opts.bounds?.[i] === undefined ? Infinity : I32_MAX - opts.bounds[i]!));
+  const lo = params.map((_, i) => opts.bounds?.[i]?.lo ?? -Infinity);
+  const hi = params.map((_, i) => opts.bounds?.[i]?.hi ?? Infinity);
   const bounded = params.map((_, i) => opts.bounds?.[i] !== undefined);
   const what = (i: number) => `${fnName}: argument ${i + 1} (\`${params[i].name}\`)`;
   const fail = (args: unknown[], i: number): never => {

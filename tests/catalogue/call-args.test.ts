@@ -122,6 +122,23 @@ test('a loop bound beyond the 32-bit range is refused, JS and Wasm alike', async
   assert.is(down(0.5, 2 ** 40), 3);
 });
 
+// Found after C1: a computed bound (`m = 2 * n; i < m`) was not traced, so n = 2^30 passed and
+// 2n wrapped to 32 bits. A constant factor is traced now: n must keep 2n inside 32 bits.
+// (`i < 2 * n` written in the loop's test lowers to a while loop, which counts its trips in JS
+// numbers: right in JS; its Wasm counter is 32-bit, a limit of 2^31 trips.)
+test('a bound that is a multiple of a parameter keeps the multiple inside 32 bits', async () => {
+  const f = fromSource('function f(a, n) {\n  const m = 2 * n;\n  let s = 0;\n  for (let i = 0; i < m; i++) s += a;\n  return s;\n}', 'f');
+  const g = grad(f);
+  const w = await compile(g);
+  for (const [d, name] of [[g, 'grad(f)'], [w, 'grad(f)'], [await compile(f), 'compile(f)']] as const) {
+    for (const n of [2 ** 30, -(2 ** 30), 2 ** 31, NaN]) {
+      assert.throws(() => d(0.5, n), (e: unknown) => e instanceof TypeError && /argument 2 \(`n`\) bounds a loop, which counts in 32 bits: it must be a number in \[-10737418\d\d, 10737418\d\d\]/.test((e as Error).message), `${name} n = ${n}`);
+    }
+  }
+  assert.is(g(0.5, 3), 6);
+  assert.is(w(0.5, 3), 6);
+});
+
 // BUG C7, fixed: a parameter annotated (or used as) `boolean` refused booleans
 // ("must be a number, got boolean"). The checker takes booleans for `bool`
 // parameters: the JS path passes them on as they are (the generated code keeps

@@ -25,7 +25,7 @@ test('arguments that pass the checks reach the entry as they are', () => {
 });
 
 test('anything else takes the general path, with the arguments as given', () => {
-  const { f, slowCalls } = wrapper({ bounds: [undefined, undefined, 1, undefined, undefined] });
+  const { f, slowCalls } = wrapper({ bounds: [undefined, undefined, { lo: -2147483647, hi: 2147483646 }, undefined, undefined] });
   const x = new Float64Array(3);
   const cases: unknown[][] = [
     [[1, 2, 3], new Float64Array(3), 4, true, 0.5], // number[]: to copy
