@@ -27,7 +27,8 @@
 // Guarantees: liveness is a least fixpoint, so everything reported dead is
 // dead on every path; forwardRewrite only hands a visitor facts that hold on
 // every path to the statement being visited.
-import type { Atom, Expr, IrFunction, IrModule, Stmt } from '../ir/nodes.js';
+import type { Atom, Expr, IrFunction, IrModule, Stmt, Type } from '../ir/nodes.js';
+import { arrayRuleByName } from '../rules/index.js';
 import { assertNever } from '../ir/nodes.js';
 import { exprReads, forEachStmt, stmtWrites, WriteIndex } from '../ir/walk.js';
 
@@ -139,9 +140,19 @@ interface Jumps { brk: Bits; cont: Bits }
 /** Atoms' variable names. */
 export const atomNames = (as: Atom[]): string[] => as.flatMap((a) => (a.kind === 'var' ? [a.name] : []));
 
-/** Expressions whose only effect is their value (pops are tape traffic, removed in pairs only). */
-export function removable(e: Expr): boolean {
-  return e.kind !== 'pop';
+/**
+ * Expressions whose only effect is their value: not pops (tape traffic, removed in pairs
+ * only), nor np operations that may refuse their arguments (`np.dot(x, y)` throws when the
+ * lengths differ, also where its value is not needed: the error is what the function does).
+ */
+export function removable(e: Expr, vars?: ReadonlyMap<string, Type>): boolean {
+  if (e.kind === 'pop') return false;
+  if (e.kind !== 'prim' || !vars) return true;
+  const refuses = arrayRuleByName.get(e.name)?.refuses;
+  if (refuses === 'values') return false;
+  // Lengths can differ only between two different arrays.
+  if (refuses === 'lengths') return new Set(e.args.flatMap((a) => (a.kind === 'var' && vars.get(a.name) === 'f64[]' ? [a.name] : []))).size < 2;
+  return true;
 }
 
 /**
@@ -192,7 +203,7 @@ export function liveness(fn: IrFunction, { strong = true, ctx = {} as PassContex
     // Writing into an array that is read later is an effect (generated VJPs accumulate into their array arguments).
     if (written(s).some((a) => anyLive(a, live))) return false;
     switch (s.kind) {
-      case 'assign': return s.expr.kind === 'pop' ? !!idle?.has(s.expr.slot) : removable(s.expr) && !anyLive(s.target, live);
+      case 'assign': return s.expr.kind === 'pop' ? !!idle?.has(s.expr.slot) : removable(s.expr, fn.vars) && !anyLive(s.target, live);
       case 'multi': return !s.targets.some((t) => anyLive(t, live));
       case 'store': return true;
       case 'push': return !!idle?.has(s.slot);

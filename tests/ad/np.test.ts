@@ -103,4 +103,26 @@ test('np argument errors name the operation and the argument', () => {
   assert.throws(() => grad(fromSource(module('np.sum(np.matvec(x, x, a, 2))'), 'f'), { wrt: [0, 1] }), /`a` is used as an integer/);
 });
 
+// Found by a helper in the second session: an np operation whose value the derivative does not
+// need was removed as dead, so where the function throws (lengths differ) its gradient returned a
+// value. Operations that may refuse their arguments are kept, for their check.
+test('where the function refuses its arrays\' shapes, so do its derivatives, on both paths', async () => {
+  const { compile } = await import('../../runtime/index.js');
+  const sources = {
+    dot: 'return np.dot(x, y);',
+    mul: 'const p = np.mul(x, y);\n  return np.sum(x);',
+    matvec: 'const v = np.matvec(y, x, 2, 2);\n  return np.sum(x);',
+  };
+  const x = Float64Array.of(1, 2), y = Float64Array.of(1, 2, 3);
+  for (const [name, src] of Object.entries(sources)) {
+    const f = fromSource(`import * as np from 'cotangent/np';\nexport function f(x: Float64Array, y: Float64Array): number {\n  ${src}\n}\n`, 'f');
+    const message = /^np\.\w+: /;
+    for (const d of [grad(f), jvp(f), hvp(f), await compile(grad(f))]) {
+      const args = d.length === 2 ? [x, y] : [x, y, Float64Array.of(1, 0)];
+      assert.throws(() => d(...args), (e: unknown) => e instanceof TypeError && message.test((e as Error).message), `${name}: ${d.name}`);
+    }
+    assert.ok(grad(f)(x, Float64Array.of(1, 2, 3, 4).subarray(0, name === 'matvec' ? 4 : 2)) instanceof Float64Array, `${name}: right shapes`);
+  }
+});
+
 test.run();

@@ -76,6 +76,8 @@ class Emitter {
   /** Variables declared (`let a, b;`) at the top of a block rather than where first assigned. */
   private readonly declareTop = new Map<Stmt[], string[]>();
   private readonly declareAt = new Map<string, Stmt>();
+  /** Variables assigned but never read. */
+  private readonly unread = new Set<string>();
   private readonly consts = new Set<string>();
   private readonly inline = new Map<string, Expr>();
   /** Where each inlined temporary's statement came from: its expression keeps that place in the source map. */
@@ -137,6 +139,7 @@ class Emitter {
     let writeIndex: WriteIndex | undefined;
     for (const [n, f] of first) {
       if (this.fn.params.some((p) => p.name === n)) continue;
+      if (occurrences.get(n)!.length === assigns.get(n)) this.unread.add(n);
       const ok = occurrences.get(n)!.every((o) => {
         const i = liftTo(o, f.block);
         return i !== undefined && (i > f.index || (i === f.index && (o.block === f.block ? true : false)));
@@ -280,6 +283,12 @@ class Emitter {
       case 'assign': {
         if (this.inline.has(s.target)) return undefined;
         const e = s.expr;
+        // Kept for its check only (dead-code keeps an np operation that may refuse its arguments).
+        if (this.unread.has(s.target) && e.kind === 'prim' && e.name.startsWith('np.')) {
+          const check = t.expressionStatement(this.expr(e));
+          t.addComment(check, 'trailing', ' throws where the shapes disagree, as the function does', true);
+          return check;
+        }
         // x = x + e  ==>  x += e (and -)
         if (e.kind === 'binary' && (e.op === '+' || e.op === '-') && e.left.kind === 'var' && e.left.name === s.target && this.declareAt.get(s.target) !== s) {
           return t.expressionStatement(t.assignmentExpression(`${e.op}=`, t.identifier(s.target), this.atom(e.right)));
