@@ -44,6 +44,19 @@ function fill(template: string, args: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => (k in args ? String(args[k]) : `{${k}}`));
 }
 
+/** Columns of a code frame's lines: longer lines (minified or transpiled code) are shown as a window around the column. */
+const FRAME_WIDTH = 100;
+
+function frameOf(text: string, at: At): string {
+  const lines = text.split('\n');
+  const line = lines[at.line - 1] ?? '';
+  if (line.length <= FRAME_WIDTH) return codeFrameColumns(text, { start: { line: at.line, column: at.column + 1 } }, { highlightCode: false });
+  const from = Math.max(0, Math.min(at.column - FRAME_WIDTH / 2, line.length - FRAME_WIDTH));
+  const cut = (l: string) => (from > 0 ? '…' : '') + l.slice(from, from + FRAME_WIDTH) + (l.length > from + FRAME_WIDTH ? '…' : '');
+  const column = at.column - from + (from > 0 ? 1 : 0) + 1;
+  return codeFrameColumns(lines.map(cut).join('\n'), { start: { line: at.line, column } }, { highlightCode: false });
+}
+
 /** An input the compiler refuses: says what, where (function, line:column, code frame) and what to do. */
 export class CompileError extends Error {
   readonly code: Code;
@@ -62,7 +75,7 @@ export class CompileError extends Error {
       where?.fn ? `in \`${where.fn}\`` : '',
       at ? `at ${src?.file ?? '<function>'}:${at.line}:${at.column + 1}` : '',
     ].filter(Boolean).join(' ');
-    const frame = at && src ? codeFrameColumns(src.text, { start: { line: at.line, column: at.column + 1 } }, { highlightCode: false }) : '';
+    const frame = at && src ? frameOf(src.text, at) : '';
     const transpiled = at && src?.origin === 'function'
       ? '\n(positions refer to the function text as the runtime gives it, which a transpiler may have reformatted)'
       : '';

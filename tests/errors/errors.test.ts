@@ -88,6 +88,18 @@ test('scope entries that are not functions or numbers', () => {
   assert.throws(() => grad(f, { scope: { helper } }), /`helper` in `scope` is a string/);
 });
 
+test('a long line (minified code) is framed as a window around the column', () => {
+  const pad = Array.from({ length: 150 }, (_, i) => `a * ${i}`).join(' + ');
+  const src = `export function f(a) { const s = ${pad}; const t = a ?? 1; return s + ${pad} + t; }`;
+  let message = '';
+  try { grad(fromSource(src, 'f')); } catch (e) { message = (e as Error).message; }
+  const frame = message.split('\n').filter((l) => /^[> ] *\d+ \|| +\|/.test(l));
+  assert.ok(frame.length >= 2, message);
+  for (const l of frame) assert.ok(l.length < 120, `a frame line of ${l.length} characters`);
+  const [code, caret] = [frame.find((l) => l.startsWith('>'))!, frame.find((l) => l.includes('^'))!];
+  assert.is(code.slice(caret.indexOf('^'), caret.indexOf('^') + 6), 'a ?? 1', `the caret points at the construct:\n${code}\n${caret}`);
+});
+
 test('native and bound functions have no source', () => {
   assert.throws(() => grad(Math.sin), /CT1003.*native function/s);
   const bound = ((a: number) => a * 2).bind(null);
