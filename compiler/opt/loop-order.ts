@@ -14,7 +14,7 @@
 //   in the loop, pushes first;
 // - nothing leaves the loop early.
 // Sums are then added up in the other order: the same values up to rounding.
-import type { IrFunction, Stmt } from '../ir/nodes.js';
+import type { Atom, Expr, IrFunction, Stmt } from '../ir/nodes.js';
 import { exprReads, forEachStmt, mapBlocks, readBeforeAssigned, stmtReads, stmtWrites } from '../ir/walk.js';
 import { aliases, liveness, writtenArrays, type Aliases, type Liveness, type PassContext } from './analysis.js';
 
@@ -26,11 +26,24 @@ export function loopOrder(fn: IrFunction, ctx: PassContext = {}): IrFunction {
   const alias = aliases(fn);
   const slots = new Map<string, number>();
   forEachStmt(fn.body, (s) => { const k = tapeKey(s); if (k) slots.set(k, (slots.get(k) ?? 0) + 1); });
+  // `last = n - 1` with n fixed: the forward loop is `i < n`, the primal loop's own header.
+  const writes = new Map<string, number>();
+  const defs = new Map<string, Expr>();
+  forEachStmt(fn.body, (s) => {
+    for (const n of stmtWrites(s)) writes.set(n, (writes.get(n) ?? 0) + 1);
+    if (s.kind === 'assign') defs.set(s.target, s.expr);
+  });
+  const fixed = (a: Atom) => a.kind === 'const' || (writes.get(a.name) ?? 0) <= 1;
+  const below = (a: Atom): Atom | undefined => {
+    const e = a.kind === 'var' && writes.get(a.name) === 1 ? defs.get(a.name) : undefined;
+    return e?.kind === 'binary' && e.op === '-' && e.right.kind === 'const' && e.right.value === 1 && fn.vars.get(a.name) === 'i32' && fixed(e.left) ? e.left : undefined;
+  };
   const visit = (b: Stmt[]): Stmt[] => b.map((s) => {
     const inner = mapBlocks(s, visit);
     if (inner.kind !== 'for' || s.kind !== 'for' || !s.mirror || s.step !== -1 || !s.inclusive) return inner;
     if (!independent(s, fn, ctx, live, alias, slots)) return inner;
-    return { ...inner, start: s.end, end: s.start, step: 1 };
+    const n = below(s.start);
+    return n ? { ...inner, start: s.end, end: n, step: 1, inclusive: false } : { ...inner, start: s.end, end: s.start, step: 1 };
   });
   return { ...fn, body: visit(fn.body) };
 }

@@ -13,7 +13,7 @@ function hvp_prefix(x, tx) {
   }
   // adjoint
   const tdx = new Float64Array(x_len);
-  for (let i2 = 0; i2 <= p.length - 1; i2++) {
+  for (let i2 = 0; i2 < p.length; i2++) {
     // grad of: s += Math.sin(p[i])
     tdp[i2] += -Math.sin(p[i2]) * tp[i2];
   }

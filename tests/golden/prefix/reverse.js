@@ -9,7 +9,7 @@ function dprefix_dx(x) {
   }
   // adjoint
   const dx = new Float64Array(x_len);
-  for (let i2 = 0; i2 <= p.length - 1; i2++) {
+  for (let i2 = 0; i2 < p.length; i2++) {
     // grad of: s += Math.sin(p[i])
     dp[i2] += Math.cos(p[i2]);
   }
