@@ -313,7 +313,45 @@ export function planSaves(fn: IrFunction, namer: Namer, vars: Map<string, Type>)
     vars.set(copy, 'f64');
     plan.saves.set(s, { how: 'push-element', name: s.array, slot: slot++, copy });
   }
+  readBackStored(fn, plan, assignCount);
   return plan;
+}
+
+/**
+ * A value an iteration computes and then stores at the loop's index of an array stored nowhere
+ * else is read back from there by the iteration's adjoint instead of going on the tape (an MLP's
+ * `h[j] = Math.tanh(a)`). Only for loops whose adjoint runs before anything could run the store
+ * again: loops at the top of the function, or in a checkpointed iteration outside its inner loops.
+ */
+function readBackStored(fn: IrFunction, plan: Plan, assignCount: Map<string, number>): void {
+  const storeSites = new Map<string, number>();
+  const handedOn = new Set<string>();
+  forEachStmt(fn.body, (x) => {
+    if (x.kind === 'store') storeSites.set(x.array, (storeSites.get(x.array) ?? 0) + 1);
+    const args = x.kind === 'multi' ? x.args : x.kind === 'assign' && x.expr.kind === 'call' ? x.expr.args : [];
+    for (const a of args) if (a.kind === 'var') handedOn.add(a.name);
+  });
+  const readBack = (loop: Extract<Stmt, { kind: 'for' }>) => {
+    for (const l of plan.blockLocals.get(loop.body) ?? []) {
+      const def = l.stmt;
+      if (l.how !== 'push-new' || def.kind !== 'assign' || fn.vars.get(l.name) !== 'f64') continue;
+      const at = loop.body.indexOf(def);
+      const store = loop.body.slice(at + 1).find((x): x is Extract<Stmt, { kind: 'store' }> => x.kind === 'store' && !x.accumulate
+        && x.value.kind === 'var' && x.value.name === l.name && x.index.kind === 'var' && x.index.name === loop.index);
+      if (!store || storeSites.get(store.array) !== 1 || assignCount.get(store.array) !== 1 || handedOn.has(store.array)) continue;
+      plan.saves.delete(def);
+      l.how = 'recompute';
+      l.stmt = { kind: 'assign', target: l.name, expr: { kind: 'load', array: store.array, index: store.index }, loc: def.loc };
+    }
+  };
+  const visit = (b: Stmt[]) => {
+    for (const x of b) {
+      if (x.kind === 'for') readBack(x);
+      if (x.kind === 'if') { visit(x.then); visit(x.else); }
+    }
+  };
+  visit(fn.body);
+  for (const b of plan.kept) visit(b);
 }
 
 /**

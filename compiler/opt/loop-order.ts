@@ -7,8 +7,10 @@
 // - each scalar it assigns is either the iteration's own (assigned before it
 //   is read in every iteration, dead after the loop) or a sum (touched only
 //   by `s = s + a` / `s = s - a`);
-// - each array it writes is either its own (made in each iteration) or only
-//   added into (`a[k] += v`) and not otherwise read in the loop;
+// - each array it writes is either its own (made in each iteration), only
+//   added into (`a[k] += v`) and not otherwise read in the loop, or touched
+//   only at the loop's index (`t = a[i]; a[i] = 0`: each iteration its own
+//   element);
 // - what it pushes on the tape it pops in the same iteration (a checkpointed
 //   iteration's re-run and its adjoint): every push and pop of those slots is
 //   in the loop, pushes first;
@@ -93,14 +95,25 @@ function independent(loop: Extract<Stmt, { kind: 'for' }>, fn: IrFunction, ctx: 
     const fresh = names.every((n) => assigned.has(n) && own(n) && allocatedOnly(n, body));
     if (fresh) continue;
     const set = new Set(names);
-    let addOnly = true;
+    // Only added into, or touched only at the loop's index (each iteration its own element).
+    let addOnly = true, ownElement = true;
+    const atIndex = (a: Atom) => a.kind === 'var' && a.name === loop.index;
     forEachStmt(body, (s) => {
-      if (s.kind === 'store' && set.has(s.array)) { if (!s.accumulate) addOnly = false; return; }
-      if (writtenArrays(s, fn, ctx).some((w) => set.has(w))) addOnly = false;
+      if (s.kind === 'store' && set.has(s.array)) {
+        if (!s.accumulate) addOnly = false;
+        if (!atIndex(s.index)) ownElement = false;
+        return;
+      }
+      if (writtenArrays(s, fn, ctx).some((w) => set.has(w))) addOnly = ownElement = false;
+      if (s.kind === 'assign' && s.expr.kind === 'load' && set.has(s.expr.array)) {
+        addOnly = false;
+        if (!atIndex(s.expr.index)) ownElement = false;
+        return;
+      }
       const reads = s.kind === 'assign' ? (s.expr.kind === 'length' ? [] : exprReads(s.expr)) : s.kind === 'store' ? [] : stmtReads(s);
-      if (reads.some((n) => set.has(n))) addOnly = false;
+      if (reads.some((n) => set.has(n))) addOnly = ownElement = false;
     });
-    if (!addOnly) return false;
+    if (!addOnly && !ownElement) return false;
   }
   return true;
 }

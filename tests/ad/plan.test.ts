@@ -40,4 +40,31 @@ test('loops that cannot be re-run keep their saves', () => {
   }
 });
 
+test('a value stored at its loop\'s index is read back from the array, and the independent adjoint loop runs forwards', () => {
+  // The MLP's hidden layer: h[j] = tanh(a) is what the adjoint of the tanh needs.
+  function layer(W: Float64Array, x: Float64Array, n: number, m: number): number {
+    const h = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      let a = 0;
+      for (let i = 0; i < m; i++) a += W[j * m + i] * x[i];
+      h[j] = Math.tanh(a);
+    }
+    let s = 0;
+    for (let j = 0; j < n; j++) s += h[j] * h[j];
+    return s;
+  }
+  const g = grad(layer);
+  assert.not.match(g.source, /tape\./, g.source);
+  assert.match(g.source, /= h\[j\d*\];/, 'the adjoint reads the stored value back');
+  assert.not.match(g.source, /j\d* >= 0; j\d*--/, 'no backward loop left');
+  const W = Float64Array.from({ length: 6 }, (_, k) => Math.sin(k + 1)), x = Float64Array.of(0.3, -0.7);
+  const fd = W.map((_, k) => {
+    const up = W.slice(), down = W.slice();
+    up[k] += 1e-6; down[k] -= 1e-6;
+    return (layer(up, x, 3, 2) - layer(down, x, 3, 2)) / 2e-6;
+  });
+  const got = g(W, x, 3, 2) as Float64Array;
+  got.forEach((v, k) => assert.ok(Math.abs(v - fd[k]) < 1e-7, `dW[${k}] = ${v}, differences give ${fd[k]}`));
+});
+
 test.run();

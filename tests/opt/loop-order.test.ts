@@ -79,6 +79,11 @@ const cases: Record<string, [string, boolean]> = {
   live_after: [loop('live_after', `
     t = x[i]
     dx[i] += t`, 't'), false],
+  // dx is read and reset at the loop's index only: each iteration has its own element.
+  own_element: [loop('own_element', `
+    t = dx[i]
+    dx[i] = 0.0
+    s = s + t`), true],
   // A fresh array each iteration is the iteration's own.
   own_array: [loop('own_array', `
     q = alloc(n)
