@@ -37,8 +37,9 @@ export function loopOrder(fn: IrFunction, ctx: PassContext = {}): IrFunction {
   });
   const fixed = (a: Atom) => a.kind === 'const' || (writes.get(a.name) ?? 0) <= 1;
   const below = (a: Atom): Atom | undefined => {
-    const e = a.kind === 'var' && writes.get(a.name) === 1 ? defs.get(a.name) : undefined;
-    return e?.kind === 'binary' && e.op === '-' && e.right.kind === 'const' && e.right.value === 1 && fn.vars.get(a.name) === 'i32' && fixed(e.left) ? e.left : undefined;
+    if (a.kind !== 'var' || writes.get(a.name) !== 1 || fn.vars.get(a.name) !== 'i32') return undefined;
+    const e = defs.get(a.name);
+    return e?.kind === 'binary' && e.op === '-' && e.right.kind === 'const' && e.right.value === 1 && fixed(e.left) ? e.left : undefined;
   };
   const visit = (b: Stmt[]): Stmt[] => b.map((s) => {
     const inner = mapBlocks(s, visit);
