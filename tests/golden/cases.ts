@@ -63,3 +63,34 @@ export function prefix(x: Float64Array): number {
   for (let i = 0; i < p.length; i++) s += Math.sin(p[i]);
   return s;
 }
+
+export function logistic(w: Float64Array, X: Float64Array, y: Float64Array, n: number): number {
+  const d = w.length;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    let z = 0;
+    for (let j = 0; j < d; j++) z += X[i * d + j] * w[j];
+    // log(1 + exp(z)) without overflow
+    let softplus = 0;
+    if (z > 0) {
+      softplus = z + Math.log(1 + Math.exp(-z));
+    } else {
+      softplus = Math.log(1 + Math.exp(z));
+    }
+    loss += softplus - y[i] * z;
+  }
+  return loss / n;
+}
+
+export function layer(W: Float64Array, x: Float64Array, n: number): number {
+  const m = x.length;
+  const h = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let a = 0;
+    for (let i = 0; i < m; i++) a += W[j * m + i] * x[i];
+    h[j] = Math.tanh(a);
+  }
+  let s = 0;
+  for (let j = 0; j < n; j++) s += h[j] * h[j];
+  return s;
+}

@@ -18,6 +18,10 @@ const cases: { name: string; wrt: number[] }[] = [
   { name: 'newton', wrt: [0] },
   { name: 'spring', wrt: [0, 1] },
   { name: 'prefix', wrt: [0] },
+  // Checkpointed per-sample loop with a branch: one forward loop, the branch's values kept in locals.
+  { name: 'logistic', wrt: [0] },
+  // A hidden layer: the adjoint reads h[j] back instead of taping tanh(a), and runs forwards.
+  { name: 'layer', wrt: [0] },
 ];
 
 for (const c of cases) {
