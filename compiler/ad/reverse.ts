@@ -93,6 +93,8 @@ class Reverser {
    * symbolic zero: never read, and its next contribution assigns instead of adding.
    */
   private nonzero = new Set<string>();
+  /** Per checkpointed loop: the carried f64 values kept in an array indexed by the loop, not on the tape. */
+  private readonly carriedArrays = new Map<Plan['checkpoints'] extends Map<Stmt, infer C> ? C : never, Map<string, string>>();
   private plan!: Plan;
   private active!: Set<string>;
   /** In a VJP returning an array: that array, whose adjoint is the seed parameter. */
@@ -230,7 +232,12 @@ class Reverser {
       const checkpoint = this.plan.checkpoints.get(s);
       if (checkpoint && s.kind === 'for') {
         // Only the state carried between iterations is saved; the adjoint re-runs each iteration.
-        const pushes: Stmt[] = checkpoint.carried.map((c) => ({ kind: 'push', tape: this.tapeKind(c.name), value: v(c.name), slot: c.slot }));
+        const arrays = this.carriedArraysOf(s, checkpoint, out);
+        const pushes: Stmt[] = checkpoint.carried.map((c): Stmt => {
+          const a = arrays.get(c.name);
+          return a ? { kind: 'store', array: a, index: v(s.index), value: v(c.name), accumulate: false }
+            : { kind: 'push', tape: this.tapeKind(c.name), value: v(c.name), slot: c.slot };
+        });
         for (const a of checkpoint.scratch) out.push({ kind: 'assign', target: a.name, expr: { kind: 'alloc', length: a.length } });
         out.push({ ...s, body: [...pushes, ...renameStmts(s.body, (n) => checkpoint.renamed.get(n) ?? n)] });
         continue;
@@ -285,6 +292,28 @@ class Reverser {
       }
     }
     return out;
+  }
+
+  /**
+   * A checkpointed loop counting from 0 keeps the f64 values its iterations carry in arrays indexed
+   * by its own index, one element per iteration, as a person would (`xs[t] = x`), rather than on the
+   * tape: no capacity checks or stack pointer per value. Allocated (in `out`) before the loop, as
+   * long as it runs: ceil(max(end, 0)) elements.
+   */
+  private carriedArraysOf(s: Extract<Stmt, { kind: 'for' }>, checkpoint: Plan['checkpoints'] extends Map<Stmt, infer C> ? C : never, out: Stmt[]): Map<string, string> {
+    const arrays = new Map<string, string>();
+    const kept = checkpoint.carried.filter((c) => this.vars.get(c.name) === 'f64');
+    if (!kept.length || s.step !== 1 || s.inclusive || s.start.kind !== 'const' || s.start.value !== 0 || this.vars.get(s.index) !== 'i32') return arrays;
+    const f = (hint: string, expr: Expr, type: Type) => { const t = this.temp(hint, type); out.push({ kind: 'assign', target: t, expr }); return v(t); };
+    const upTo = f('trips', { kind: 'prim', name: 'Math.ceil', args: [f('span', { kind: 'prim', name: 'Math.max', args: [s.end, f64(0)] }, 'f64')] }, 'f64');
+    const length = f('trips_int', { kind: 'unary', op: 'toInt', arg: upTo }, 'i32');
+    for (const c of kept) {
+      const a = this.temp(`${c.name}_at`, 'f64[]');
+      out.push({ kind: 'assign', target: a, expr: { kind: 'alloc', length } });
+      arrays.set(c.name, a);
+    }
+    this.carriedArrays.set(checkpoint, arrays);
+    return arrays;
   }
 
   private tapeKind(name: string): TapeKind {
@@ -593,7 +622,7 @@ class Reverser {
   }
 
   /** The adjoint of a loop body runs many times: everything it touches must be a real value, except its own locals. */
-  private loopBody(body: Stmt[], out: Stmt[], checkpoint?: Plan['checkpoints'] extends Map<Stmt, infer C> ? C : never): Stmt[] {
+  private loopBody(body: Stmt[], out: Stmt[], checkpoint?: Plan['checkpoints'] extends Map<Stmt, infer C> ? C : never, index?: string): Stmt[] {
     const touched = this.plan.touched.get(body)!;
     const locals = new Set(this.plan.localNames.get(body) ?? []);
     const mustBeReal = [...touched]
@@ -606,7 +635,11 @@ class Reverser {
     // A checkpointed iteration is run again first (with its saves): its own locals are then all at hand.
     const rerun: Stmt[] = [];
     if (checkpoint) {
-      for (const c of [...checkpoint.carried].reverse()) rerun.push({ kind: 'assign', target: c.name, expr: { kind: 'pop', tape: this.tapeKind(c.name), slot: c.slot } });
+      const arrays = this.carriedArrays.get(checkpoint) ?? new Map<string, string>();
+      for (const c of [...checkpoint.carried].reverse()) {
+        const a = arrays.get(c.name);
+        rerun.push({ kind: 'assign', target: c.name, expr: a ? { kind: 'load', array: a, index: v(index!) } : { kind: 'pop', tape: this.tapeKind(c.name), slot: c.slot } });
+      }
       rerun.push(...this.primalBlock(body, false));
     }
     const b = this.adjointBlock(body, !checkpoint);
@@ -626,7 +659,7 @@ class Reverser {
         out.push({ kind: 'assign', target: n, expr: { kind: 'atom', value: type === 'f64' ? f64(0) : type === 'bool' ? bool(false) : i32(0) } });
       }
     }
-    const body = this.loopBody(s.body, out, checkpoint);
+    const body = this.loopBody(s.body, out, checkpoint, s.index);
     if (!body.length) return;
     const last = this.lastIndex(s, out);
     out.push({ kind: 'for', index: s.index, start: last, end: s.start, step: s.step === 1 ? -1 : 1, inclusive: true, body, loc: s.loc, mirror: true });

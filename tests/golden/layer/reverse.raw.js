@@ -20,15 +20,16 @@ function dlayer_dW(W, x, n) {
     tape.push(a);
   }
   let s = 0;
+  const s_at = new Float64Array(Math.ceil(Math.max(n, 0)) | 0);
   for (let j2 = 0; j2 < n; j2++) {
-    tape.push(s);
+    s_at[j2] = s;
     s += h[j2] * h[j2];
   }
   // adjoint
   const dW = new Float64Array(W.length);
   let ds = 1;
   for (let j2 = n - 1; j2 >= 0; j2--) {
-    s = tape.pop();
+    s = s_at[j2];
     const h_j2 = h[j2];
     const h_j2_2 = h[j2];
     tape.push(s);

@@ -2,8 +2,9 @@ function dlogistic_dw(w, X, y, n) {
   // primal
   const d = w.length;
   let loss = 0;
+  const loss_at = new Float64Array(Math.ceil(Math.max(n, 0)) | 0);
   for (let i = 0; i < n; i++) {
-    tape.push(loss);
+    loss_at[i] = loss;
     let z3 = 0;
     for (let j2 = 0; j2 < d; j2++) {
       z3 += X[i * d + j2] * w[j2];
@@ -25,7 +26,7 @@ function dlogistic_dw(w, X, y, n) {
   let softplus = 0;
   for (let i = (Math.ceil(n - 0) | 0) - 1; i >= 0; i--) {
     let prod, sum, X_sum, w_j, z2, exp_neg_z, sum2, exp_z, sum3;
-    loss = tape.pop();
+    loss = loss_at[i];
     z = 0;
     for (let j = 0; j < d; j++) {
       prod = i * d;

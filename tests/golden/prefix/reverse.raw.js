@@ -16,15 +16,16 @@ function dprefix_dx(x) {
   }
   let s = 0;
   const p_len = p.length;
+  const s_at = new Float64Array(Math.ceil(Math.max(p_len, 0)) | 0);
   for (let i2 = 0; i2 < p_len; i2++) {
-    tape.push(s);
+    s_at[i2] = s;
     s += Math.sin(p[i2]);
   }
   // adjoint
   const dx = new Float64Array(x.length);
   let ds = 1;
   for (let i2 = p_len - 1; i2 >= 0; i2--) {
-    s = tape.pop();
+    s = s_at[i2];
     const p_i2 = p[i2];
     tape.push(s);
     s += Math.sin(p_i2);

@@ -2,8 +2,9 @@ function drosenbrock_dx(x) {
   // primal
   let s = 0;
   const diff = x.length - 1;
+  const s_at = new Float64Array(Math.ceil(Math.max(diff, 0)) | 0);
   for (let i = 0; i < diff; i++) {
-    tape.push(s);
+    s_at[i] = s;
     const t2 = x[i + 1] - x[i] * x[i];
     s += 100 * t2 * t2 + (1 - x[i]) ** 2;
   }
@@ -11,7 +12,7 @@ function drosenbrock_dx(x) {
   const dx = new Float64Array(x.length);
   let ds = 1;
   for (let i = diff - 1; i >= 0; i--) {
-    s = tape.pop();
+    s = s_at[i];
     const sum = i + 1;
     const x_i = x[i];
     const x_i2 = x[i];

@@ -3,9 +3,12 @@ function dspring_dk_c(k, c) {
   let pos = 1;
   let vel = 0;
   const dt = 0.01;
+  const trips_int = Math.ceil(Math.max(1000, 0)) | 0;
+  const pos_at = new Float64Array(trips_int);
+  const vel_at = new Float64Array(trips_int);
   for (let step = 0; step < 1000; step++) {
-    tape.push(pos);
-    tape.push(vel);
+    pos_at[step] = pos;
+    vel_at[step] = vel;
     const acc2 = -k * pos - c * vel;
     pos += dt * vel;
     vel += dt * acc2;
@@ -23,8 +26,8 @@ function dspring_dk_c(k, c) {
   let dk = 0;
   let dc = 0;
   for (let step = 999; step >= 0; step--) {
-    vel = tape.pop();
-    pos = tape.pop();
+    vel = vel_at[step];
+    pos = pos_at[step];
     const neg_k = -k;
     const acc = neg_k * pos - c * vel;
     tape.push(pos);
