@@ -76,7 +76,7 @@ class Emitter {
   /** Variables declared (`let a, b;`) at the top of a block rather than where first assigned. */
   private readonly declareTop = new Map<Stmt[], string[]>();
   private readonly declareAt = new Map<string, Stmt>();
-  /** Variables assigned but never read. */
+  /** Variables assigned once and never read. */
   private readonly unread = new Set<string>();
   private readonly consts = new Set<string>();
   private readonly inline = new Map<string, Expr>();
@@ -139,7 +139,8 @@ class Emitter {
     let writeIndex: WriteIndex | undefined;
     for (const [n, f] of first) {
       if (this.fn.params.some((p) => p.name === n)) continue;
-      if (occurrences.get(n)!.length === assigns.get(n)) this.unread.add(n);
+      // Assigned once and never read: nothing else refers to it, so no declaration is needed.
+      if (assigns.get(n) === 1 && occurrences.get(n)!.length === 1) this.unread.add(n);
       const ok = occurrences.get(n)!.every((o) => {
         const i = liftTo(o, f.block);
         return i !== undefined && (i > f.index || (i === f.index && (o.block === f.block ? true : false)));
