@@ -93,6 +93,8 @@ class Reverser {
    * symbolic zero: never read, and its next contribution assigns instead of adding.
    */
   private nonzero = new Set<string>();
+  /** Tape slots kept in arrays indexed by a loop instead (slotArraysOf). */
+  private readonly slotArrays = new Map<number, { array: string; index: string }>();
   /** Per checkpointed loop: the carried f64 values kept in an array indexed by the loop, not on the tape. */
   private readonly carriedArrays = new Map<Plan['checkpoints'] extends Map<Stmt, infer C> ? C : never, Map<string, string>>();
   private plan!: Plan;
@@ -244,8 +246,7 @@ class Reverser {
       }
       const save = this.plan.saves.get(s);
       if (save?.how === 'push-old') {
-        const t = this.tapeKind(save.name);
-        out.push({ kind: 'push', tape: t, value: v(save.name), slot: save.slot });
+        out.push(this.keep(save.name, save.slot));
       } else if (save?.how === 'copy-old') {
         out.push({ kind: 'assign', target: save.copy!, expr: { kind: 'atom', value: v(save.name) } });
       } else if (save?.how === 'push-element' && s.kind === 'store') {
@@ -286,7 +287,7 @@ class Reverser {
     // Values local to this block are pushed when it ends, so they are the first popped when its adjoint starts.
     for (const l of ownLocals ? this.plan.blockLocals.get(stmts) ?? [] : []) {
       if (l.how !== 'push-new') continue;
-      out.push({ kind: 'push', tape: this.tapeKind(l.name), value: v(l.name), slot: l.slot });
+      out.push(this.keep(l.name, l.slot));
       if (this.vars.get(l.name) === 'f64[]' && this.active.has(l.name)) {
         out.push({ kind: 'push', tape: 'f64[]', value: v(this.adjName(l.name)), slot: this.adjointSlot(l.slot) });
       }
@@ -316,6 +317,55 @@ class Reverser {
     return arrays;
   }
 
+  /** Saves a value for the adjoint: on the tape, or in the slot's array (see slotArraysOf). */
+  private keep(name: string, slot: number): Stmt {
+    const a = this.slotArrays.get(slot);
+    return a ? { kind: 'store', array: a.array, index: v(a.index), value: v(name), accumulate: false }
+      : { kind: 'push', tape: this.tapeKind(name), value: v(name), slot };
+  }
+
+  private takeBack(name: string, slot: number): Stmt {
+    const a = this.slotArrays.get(slot);
+    return { kind: 'assign', target: name, expr: a ? { kind: 'load', array: a.array, index: v(a.index) } : { kind: 'pop', tape: this.tapeKind(name), slot } };
+  }
+
+  /**
+   * In a checkpointed iteration, a counted loop directly in it (from a constant ≥ 0, bound fixed for
+   * the whole call) saves one f64 per slot per iteration, and its adjoint takes it back in the same
+   * iteration of the mirrored loop: each such slot becomes an array indexed by the loop (`mxs[k] =
+   * mx`), allocated once in `out` before the checkpointed loop's adjoint, as a person would keep
+   * them, instead of going on the tape.
+   */
+  private slotArraysOf(s: Extract<Stmt, { kind: 'for' }>, out: Stmt[]): void {
+    const writes = new Map<string, number>();
+    forEachStmt(this.fn.body, (x) => { for (const n of assignedIn([x])) if (x.kind !== 'for' && x.kind !== 'if' && x.kind !== 'while') writes.set(n, (writes.get(n) ?? 0) + 1); });
+    const inside = assignedIn(s.body);
+    const fixed = (a: Atom) => a.kind === 'const' || ((writes.get(a.name) ?? 0) <= 1 && !inside.has(a.name));
+    const loops: Extract<Stmt, { kind: 'for' }>[] = [];
+    const collect = (b: Stmt[]) => { for (const x of b) { if (x.kind === 'for') loops.push(x); if (x.kind === 'if') { collect(x.then); collect(x.else); } } };
+    collect(s.body);
+    for (const loop of loops) {
+      // Indices from a non-negative constant up to the bound: an array as long as the bound holds them all.
+      if (loop.step !== 1 || loop.inclusive || loop.start.kind !== 'const' || !(Number.isInteger(loop.start.value) && loop.start.value >= 0)
+        || this.vars.get(loop.index) !== 'i32' || !fixed(loop.end)) continue;
+      const slots: number[] = [];
+      for (const x of loop.body) {
+        const save = this.plan.saves.get(x);
+        if (save?.how === 'push-old' && this.vars.get(save.name) === 'f64') slots.push(save.slot);
+      }
+      for (const l of this.plan.blockLocals.get(loop.body) ?? []) if (l.how === 'push-new' && this.vars.get(l.name) === 'f64') slots.push(l.slot);
+      if (!slots.length) continue;
+      const f = (hint: string, expr: Expr, type: Type) => { const t = this.temp(hint, type); out.push({ kind: 'assign', target: t, expr }); return v(t); };
+      const trips = f('trips', { kind: 'prim', name: 'Math.ceil', args: [f('span', { kind: 'prim', name: 'Math.max', args: [loop.end, f64(0)] }, 'f64')] }, 'f64');
+      const length = f('trips_int', { kind: 'unary', op: 'toInt', arg: trips }, 'i32');
+      for (const slot of slots) {
+        const a = this.temp(`saved_${loop.index}`, 'f64[]');
+        out.push({ kind: 'assign', target: a, expr: { kind: 'alloc', length } });
+        this.slotArrays.set(slot, { array: a, index: loop.index });
+      }
+    }
+  }
+
   private tapeKind(name: string): TapeKind {
     const t = this.vars.get(name);
     return t === 'f64' ? 'f64' : t === 'f64[]' ? 'f64[]' : 'i32';
@@ -335,7 +385,7 @@ class Reverser {
       if (this.vars.get(l.name) === 'f64[]' && this.active.has(l.name)) {
         out.push({ kind: 'assign', target: this.adjName(l.name), expr: { kind: 'pop', tape: 'f64[]', slot: this.adjointSlot(l.slot) } });
       }
-      out.push({ kind: 'assign', target: l.name, expr: { kind: 'pop', tape: this.tapeKind(l.name), slot: l.slot } });
+      out.push(this.takeBack(l.name, l.slot));
     }
     for (const l of locals) {
       if (l.how !== 'recompute') continue;
@@ -386,7 +436,7 @@ class Reverser {
 
   /** Undoes what the primal overwrote at this statement. */
   private restore(save: Save, out: Stmt[], s?: Stmt): void {
-    if (save.how === 'push-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'pop', tape: this.tapeKind(save.name), slot: save.slot } });
+    if (save.how === 'push-old') out.push(this.takeBack(save.name, save.slot));
     if (save.how === 'copy-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'atom', value: v(save.copy!) } });
     if (save.how === 'push-element' && s?.kind === 'store') {
       // Popped into the same name it was pushed from, so later transformations see one value.
@@ -658,6 +708,7 @@ class Reverser {
         const type = this.vars.get(n);
         out.push({ kind: 'assign', target: n, expr: { kind: 'atom', value: type === 'f64' ? f64(0) : type === 'bool' ? bool(false) : i32(0) } });
       }
+      this.slotArraysOf(s, out);
     }
     const body = this.loopBody(s.body, out, checkpoint, s.index);
     if (!body.length) return;

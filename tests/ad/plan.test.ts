@@ -69,4 +69,30 @@ test('a value stored at its loop\'s index is read back from the array, and the i
   got.forEach((v, k) => assert.ok(Math.abs(v - fd[k]) < 1e-7, `dW[${k}] = ${v}, differences give ${fd[k]}`));
 });
 
+test('in a checkpointed iteration, what an inner loop saves per iteration goes in an array indexed by it', () => {
+  // A log-sum-exp per row: the running max and each exp are saved per k, read back by the adjoint.
+  function lse(x: Float64Array, n: number, K: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      let m = x[i * K];
+      for (let k = 1; k < K; k++) m = Math.max(m, x[i * K + k]);
+      let e = 0;
+      for (let k = 0; k < K; k++) e += Math.exp(x[i * K + k] - m);
+      s += m + Math.log(e);
+    }
+    return s;
+  }
+  const g = grad(lse);
+  assert.not.match(g.source, /tape\./, g.source);
+  assert.match(g.source, /saved_k\d*\[k\d*\] = /, 'saved in an array indexed by the loop');
+  const x = Float64Array.from({ length: 12 }, (_, k) => Math.sin(3 * k));
+  const got = g(x, 3, 4) as Float64Array;
+  x.forEach((_, k) => {
+    const up = x.slice(), down = x.slice();
+    up[k] += 1e-6; down[k] -= 1e-6;
+    const fd = (lse(up, 3, 4) - lse(down, 3, 4)) / 2e-6;
+    assert.ok(Math.abs(got[k] - fd) < 1e-7, `dx[${k}] = ${got[k]}, differences give ${fd}`);
+  });
+});
+
 test.run();

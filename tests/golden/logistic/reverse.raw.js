@@ -24,6 +24,7 @@ function dlogistic_dw(w, X, y, n) {
   let dloss = 1 * (1 / n);
   let z = 0;
   let softplus = 0;
+  const saved_j = new Float64Array(Math.ceil(Math.max(d, 0)) | 0);
   for (let i = (Math.ceil(n - 0) | 0) - 1; i >= 0; i--) {
     let prod, sum, X_sum, w_j, z2, exp_neg_z, sum2, exp_z, sum3;
     loss = loss_at[i];
@@ -34,7 +35,7 @@ function dlogistic_dw(w, X, y, n) {
       X_sum = X[sum];
       w_j = w[j];
       z2 = X_sum * w_j;
-      tape.push(z);
+      saved_j[j] = z;
       z += z2;
     }
     softplus = 0;
@@ -78,7 +79,7 @@ function dlogistic_dw(w, X, y, n) {
       w_j = w[j];
       z2 = X_sum * w_j;
       const z_out = z;
-      z = tape.pop();
+      z = saved_j[j];
       // grad of: z += X[i * d + j] * w[j]
       const dz_new = dz;
       dz = dz_new;
