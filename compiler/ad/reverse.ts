@@ -23,7 +23,7 @@ import { CompileError } from '../diagnostics.js';
 import { Namer, adjointHint } from '../ir/names.js';
 import { bool, f64, i32, v, assertNever, type Atom, type Expr, type IrFunction, type IrModule, type Loc, type Stmt, type TapeKind, type Type } from '../ir/nodes.js';
 import { printAtom, printExpr } from '../ir/print.js';
-import { assignedIn, exprReads, forEachStmt, renameStmts } from '../ir/walk.js';
+import { assignedIn, exprReads, forEachStmt, renameStmts, stmtWrites } from '../ir/walk.js';
 import { normalizeExits } from './normalize.js';
 import { planSaves, type Plan, type Save } from './plan.js';
 import { activity } from './activity.js';
@@ -93,10 +93,10 @@ class Reverser {
    * symbolic zero: never read, and its next contribution assigns instead of adding.
    */
   private nonzero = new Set<string>();
-  /** Tape slots kept in arrays indexed by a loop instead (slotArraysOf). */
+  /** Tape slots kept in arrays indexed by a loop instead (loopArrays). */
   private readonly slotArrays = new Map<number, { array: string; index: string }>();
-  /** Per checkpointed loop: the carried f64 values kept in an array indexed by the loop, not on the tape. */
-  private readonly carriedArrays = new Map<Plan['checkpoints'] extends Map<Stmt, infer C> ? C : never, Map<string, string>>();
+  /** How often each name is assigned in the function (loops' indices aside), counted once when first needed. */
+  private assignCounts: Map<string, number> | undefined;
   private plan!: Plan;
   private active!: Set<string>;
   /** In a VJP returning an array: that array, whose adjoint is the seed parameter. */
@@ -234,12 +234,9 @@ class Reverser {
       const checkpoint = this.plan.checkpoints.get(s);
       if (checkpoint && s.kind === 'for') {
         // Only the state carried between iterations is saved; the adjoint re-runs each iteration.
-        const arrays = this.carriedArraysOf(s, checkpoint, out);
-        const pushes: Stmt[] = checkpoint.carried.map((c): Stmt => {
-          const a = arrays.get(c.name);
-          return a ? { kind: 'store', array: a, index: v(s.index), value: v(c.name), accumulate: false }
-            : { kind: 'push', tape: this.tapeKind(c.name), value: v(c.name), slot: c.slot };
-        });
+        // The f64 values it carries go in arrays indexed by it (`xs[t] = x`), as a person would keep them.
+        this.loopArrays(s, checkpoint.carried.filter((c) => this.vars.get(c.name) === 'f64'), (name) => `${name}_at`, out);
+        const pushes = checkpoint.carried.map((c) => this.keep(c.name, c.slot));
         for (const a of checkpoint.scratch) out.push({ kind: 'assign', target: a.name, expr: { kind: 'alloc', length: a.length } });
         out.push({ ...s, body: [...pushes, ...renameStmts(s.body, (n) => checkpoint.renamed.get(n) ?? n)] });
         continue;
@@ -295,29 +292,7 @@ class Reverser {
     return out;
   }
 
-  /**
-   * A checkpointed loop counting from 0 keeps the f64 values its iterations carry in arrays indexed
-   * by its own index, one element per iteration, as a person would (`xs[t] = x`), rather than on the
-   * tape: no capacity checks or stack pointer per value. Allocated (in `out`) before the loop, as
-   * long as it runs: ceil(max(end, 0)) elements.
-   */
-  private carriedArraysOf(s: Extract<Stmt, { kind: 'for' }>, checkpoint: Plan['checkpoints'] extends Map<Stmt, infer C> ? C : never, out: Stmt[]): Map<string, string> {
-    const arrays = new Map<string, string>();
-    const kept = checkpoint.carried.filter((c) => this.vars.get(c.name) === 'f64');
-    if (!kept.length || s.step !== 1 || s.inclusive || s.start.kind !== 'const' || s.start.value !== 0 || this.vars.get(s.index) !== 'i32') return arrays;
-    const f = (hint: string, expr: Expr, type: Type) => { const t = this.temp(hint, type); out.push({ kind: 'assign', target: t, expr }); return v(t); };
-    const upTo = f('trips', { kind: 'prim', name: 'Math.ceil', args: [f('span', { kind: 'prim', name: 'Math.max', args: [s.end, f64(0)] }, 'f64')] }, 'f64');
-    const length = f('trips_int', { kind: 'unary', op: 'toInt', arg: upTo }, 'i32');
-    for (const c of kept) {
-      const a = this.temp(`${c.name}_at`, 'f64[]');
-      out.push({ kind: 'assign', target: a, expr: { kind: 'alloc', length } });
-      arrays.set(c.name, a);
-    }
-    this.carriedArrays.set(checkpoint, arrays);
-    return arrays;
-  }
-
-  /** Saves a value for the adjoint: on the tape, or in the slot's array (see slotArraysOf). */
+  /** Saves a value for the adjoint: on the tape, or in the slot's array (see loopArrays). */
   private keep(name: string, slot: number): Stmt {
     const a = this.slotArrays.get(slot);
     return a ? { kind: 'store', array: a.array, index: v(a.index), value: v(name), accumulate: false }
@@ -330,40 +305,53 @@ class Reverser {
   }
 
   /**
-   * In a checkpointed iteration, a counted loop directly in it (from a constant ≥ 0, bound fixed for
-   * the whole call) saves one f64 per slot per iteration, and its adjoint takes it back in the same
-   * iteration of the mirrored loop: each such slot becomes an array indexed by the loop (`mxs[k] =
-   * mx`), allocated once in `out` before the checkpointed loop's adjoint, as a person would keep
-   * them, instead of going on the tape.
+   * Values saved once per iteration of a counted loop (from a constant ≥ 0, step 1) and taken back
+   * in the same iteration of its mirror go in arrays indexed by the loop instead of on the tape: no
+   * capacity check or stack pointer per value. Each array (named by `hint`) is allocated in `out`,
+   * with ceil(max(end, 0)) elements, where the loop's bound has the value the loop runs with.
    */
-  private slotArraysOf(s: Extract<Stmt, { kind: 'for' }>, out: Stmt[]): void {
-    const writes = new Map<string, number>();
-    forEachStmt(this.fn.body, (x) => { for (const n of assignedIn([x])) if (x.kind !== 'for' && x.kind !== 'if' && x.kind !== 'while') writes.set(n, (writes.get(n) ?? 0) + 1); });
-    const inside = assignedIn(s.body);
-    const fixed = (a: Atom) => a.kind === 'const' || ((writes.get(a.name) ?? 0) <= 1 && !inside.has(a.name));
-    const loops: Extract<Stmt, { kind: 'for' }>[] = [];
-    const collect = (b: Stmt[]) => { for (const x of b) { if (x.kind === 'for') loops.push(x); if (x.kind === 'if') { collect(x.then); collect(x.else); } } };
-    collect(s.body);
-    for (const loop of loops) {
-      // Indices from a non-negative constant up to the bound: an array as long as the bound holds them all.
-      if (loop.step !== 1 || loop.inclusive || loop.start.kind !== 'const' || !(Number.isInteger(loop.start.value) && loop.start.value >= 0)
-        || this.vars.get(loop.index) !== 'i32' || !fixed(loop.end)) continue;
-      const slots: number[] = [];
-      for (const x of loop.body) {
-        const save = this.plan.saves.get(x);
-        if (save?.how === 'push-old' && this.vars.get(save.name) === 'f64') slots.push(save.slot);
-      }
-      for (const l of this.plan.blockLocals.get(loop.body) ?? []) if (l.how === 'push-new' && this.vars.get(l.name) === 'f64') slots.push(l.slot);
-      if (!slots.length) continue;
-      const f = (hint: string, expr: Expr, type: Type) => { const t = this.temp(hint, type); out.push({ kind: 'assign', target: t, expr }); return v(t); };
-      const trips = f('trips', { kind: 'prim', name: 'Math.ceil', args: [f('span', { kind: 'prim', name: 'Math.max', args: [loop.end, f64(0)] }, 'f64')] }, 'f64');
-      const length = f('trips_int', { kind: 'unary', op: 'toInt', arg: trips }, 'i32');
-      for (const slot of slots) {
-        const a = this.temp(`saved_${loop.index}`, 'f64[]');
-        out.push({ kind: 'assign', target: a, expr: { kind: 'alloc', length } });
-        this.slotArrays.set(slot, { array: a, index: loop.index });
-      }
+  private loopArrays(loop: Extract<Stmt, { kind: 'for' }>, saved: { name: string; slot: number }[], hint: (name: string) => string, out: Stmt[]): void {
+    if (!saved.length || loop.step !== 1 || loop.inclusive || loop.start.kind !== 'const' || !(Number.isInteger(loop.start.value) && loop.start.value >= 0)
+      || this.vars.get(loop.index) !== 'i32') return;
+    const f = (h: string, expr: Expr, type: Type) => { const t = this.temp(h, type); out.push({ kind: 'assign', target: t, expr }); return v(t); };
+    const trips = f('trips', { kind: 'prim', name: 'Math.ceil', args: [f('span', { kind: 'prim', name: 'Math.max', args: [loop.end, f64(0)] }, 'f64')] }, 'f64');
+    const length = f('trips_int', { kind: 'unary', op: 'toInt', arg: trips }, 'i32');
+    for (const { name, slot } of saved) {
+      const a = this.temp(hint(name), 'f64[]');
+      out.push({ kind: 'assign', target: a, expr: { kind: 'alloc', length } });
+      this.slotArrays.set(slot, { array: a, index: loop.index });
     }
+  }
+
+  /**
+   * In a checkpointed iteration, the counted loops directly in it whose bound is fixed for the whole
+   * call save per iteration, in their re-run, what the mirrored loop takes back in the same
+   * iteration: loopArrays, allocated once before the checkpointed loop's adjoint.
+   */
+  private innerLoopArrays(s: Extract<Stmt, { kind: 'for' }>, out: Stmt[]): void {
+    if (!this.assignCounts) {
+      const counts = new Map<string, number>();
+      forEachStmt(this.fn.body, (x) => { for (const n of stmtWrites(x)) if (x.kind !== 'for') counts.set(n, (counts.get(n) ?? 0) + 1); });
+      this.assignCounts = counts;
+    }
+    const counts = this.assignCounts;
+    const inside = assignedIn(s.body);
+    const fixed = (a: Atom) => a.kind === 'const' || ((counts.get(a.name) ?? 0) <= 1 && !inside.has(a.name));
+    const visit = (b: Stmt[]) => {
+      for (const x of b) {
+        if (x.kind === 'if') { visit(x.then); visit(x.else); }
+        if (x.kind !== 'for' || !fixed(x.end)) continue;
+        const loop = x;
+        const saved: { name: string; slot: number }[] = [];
+        for (const y of loop.body) {
+          const save = this.plan.saves.get(y);
+          if (save?.how === 'push-old' && this.vars.get(save.name) === 'f64') saved.push(save);
+        }
+        for (const l of this.plan.blockLocals.get(loop.body) ?? []) if (l.how === 'push-new' && this.vars.get(l.name) === 'f64') saved.push(l);
+        this.loopArrays(loop, saved, () => `saved_${loop.index}`, out);
+      }
+    };
+    visit(s.body);
   }
 
   private tapeKind(name: string): TapeKind {
@@ -672,7 +660,7 @@ class Reverser {
   }
 
   /** The adjoint of a loop body runs many times: everything it touches must be a real value, except its own locals. */
-  private loopBody(body: Stmt[], out: Stmt[], checkpoint?: Plan['checkpoints'] extends Map<Stmt, infer C> ? C : never, index?: string): Stmt[] {
+  private loopBody(body: Stmt[], out: Stmt[], checkpoint?: Plan['checkpoints'] extends Map<Stmt, infer C> ? C : never): Stmt[] {
     const touched = this.plan.touched.get(body)!;
     const locals = new Set(this.plan.localNames.get(body) ?? []);
     const mustBeReal = [...touched]
@@ -685,11 +673,7 @@ class Reverser {
     // A checkpointed iteration is run again first (with its saves): its own locals are then all at hand.
     const rerun: Stmt[] = [];
     if (checkpoint) {
-      const arrays = this.carriedArrays.get(checkpoint) ?? new Map<string, string>();
-      for (const c of [...checkpoint.carried].reverse()) {
-        const a = arrays.get(c.name);
-        rerun.push({ kind: 'assign', target: c.name, expr: a ? { kind: 'load', array: a, index: v(index!) } : { kind: 'pop', tape: this.tapeKind(c.name), slot: c.slot } });
-      }
+      for (const c of [...checkpoint.carried].reverse()) rerun.push(this.takeBack(c.name, c.slot));
       rerun.push(...this.primalBlock(body, false));
     }
     const b = this.adjointBlock(body, !checkpoint);
@@ -708,9 +692,9 @@ class Reverser {
         const type = this.vars.get(n);
         out.push({ kind: 'assign', target: n, expr: { kind: 'atom', value: type === 'f64' ? f64(0) : type === 'bool' ? bool(false) : i32(0) } });
       }
-      this.slotArraysOf(s, out);
+      this.innerLoopArrays(s, out);
     }
-    const body = this.loopBody(s.body, out, checkpoint, s.index);
+    const body = this.loopBody(s.body, out, checkpoint);
     if (!body.length) return;
     const last = this.lastIndex(s, out);
     out.push({ kind: 'for', index: s.index, start: last, end: s.start, step: s.step === 1 ? -1 : 1, inclusive: true, body, loc: s.loc, mirror: true });
