@@ -39,9 +39,11 @@ for (const [name, make] of Object.entries(shapes)) {
     const n = sizes[name];
     cost(reverse(make(n / 4))); // warm up
     const small = reverse(make(n)), large = reverse(make(2 * n));
-    const a = Math.min(cost(small), cost(small));
+    let a = Math.min(cost(small), cost(small));
     let b = cost(large);
-    for (let retry = 0; retry < 3 && b / a >= 3; retry++) b = Math.min(b, cost(large)); // the machine may have been busy
+    // The machine may have been busy, or a major collection of the whole suite's heap may have landed
+    // in one measurement (CPU time counts the collector's threads): the fastest of several of each.
+    for (let retry = 0; retry < 6 && b / a >= 3; retry++) { a = Math.min(a, cost(small)); b = Math.min(b, cost(large)); }
     assert.ok(b / a < 3, `${n} → ${2 * n}: ${a.toFixed(0)} ms → ${b.toFixed(0)} ms (×${(b / a).toFixed(1)})`);
   });
 }
