@@ -83,6 +83,9 @@ export function pruneModule(mod: IrModule): IrModule {
 
 type Mode = { kind: 'grad'; name: string; wrt: number[]; preserveResult: boolean } | { kind: 'vjp'; name: string };
 
+/** An array a tape slot's values go in instead, indexed by a loop (and by the loop around it: `row`). */
+interface SlotArray { array: string; index: string; row?: { index: string; trips: Atom } }
+
 class Reverser {
   private readonly namer: Namer;
   private readonly vars: Map<string, Type>;
@@ -94,7 +97,9 @@ class Reverser {
    */
   private nonzero = new Set<string>();
   /** Tape slots kept in arrays indexed by a loop instead (loopArrays). */
-  private readonly slotArrays = new Map<number, { array: string; index: string }>();
+  private readonly slotArrays = new Map<number, SlotArray>();
+  /** How many times each counted loop runs at most (tripsOf), computed once. */
+  private readonly trips = new Map<Stmt, Atom>();
   /** How often each name is assigned in the function (loops' indices aside), counted once when first needed. */
   private assignCounts: Map<string, number> | undefined;
   private plan!: Plan;
@@ -236,14 +241,14 @@ class Reverser {
         // Only the state carried between iterations is saved; the adjoint re-runs each iteration.
         // The f64 values it carries go in arrays indexed by it (`xs[t] = x`), as a person would keep them.
         this.loopArrays(s, checkpoint.carried.filter((c) => this.vars.get(c.name) === 'f64'), (name) => `${name}_at`, out);
-        const pushes = checkpoint.carried.map((c) => this.keep(c.name, c.slot));
+        const pushes = checkpoint.carried.flatMap((c) => this.keep(c.name, c.slot));
         for (const a of checkpoint.scratch) out.push({ kind: 'assign', target: a.name, expr: { kind: 'alloc', length: a.length } });
         out.push({ ...s, body: [...pushes, ...renameStmts(s.body, (n) => checkpoint.renamed.get(n) ?? n)] });
         continue;
       }
       const save = this.plan.saves.get(s);
       if (save?.how === 'push-old') {
-        out.push(this.keep(save.name, save.slot));
+        out.push(...this.keep(save.name, save.slot));
       } else if (save?.how === 'copy-old') {
         out.push({ kind: 'assign', target: save.copy!, expr: { kind: 'atom', value: v(save.name) } });
       } else if (save?.how === 'push-element' && s.kind === 'store') {
@@ -284,7 +289,7 @@ class Reverser {
     // Values local to this block are pushed when it ends, so they are the first popped when its adjoint starts.
     for (const l of ownLocals ? this.plan.blockLocals.get(stmts) ?? [] : []) {
       if (l.how !== 'push-new') continue;
-      out.push(this.keep(l.name, l.slot));
+      out.push(...this.keep(l.name, l.slot));
       if (this.vars.get(l.name) === 'f64[]' && this.active.has(l.name)) {
         out.push({ kind: 'push', tape: 'f64[]', value: v(this.adjName(l.name)), slot: this.adjointSlot(l.slot) });
       }
@@ -293,15 +298,32 @@ class Reverser {
   }
 
   /** Saves a value for the adjoint: on the tape, or in the slot's array (see loopArrays). */
-  private keep(name: string, slot: number): Stmt {
+  private keep(name: string, slot: number): Stmt[] {
     const a = this.slotArrays.get(slot);
-    return a ? { kind: 'store', array: a.array, index: v(a.index), value: v(name), accumulate: false }
-      : { kind: 'push', tape: this.tapeKind(name), value: v(name), slot };
+    if (!a) return [{ kind: 'push', tape: this.tapeKind(name), value: v(name), slot }];
+    const { at, index } = this.slotIndex(a);
+    return [...at, { kind: 'store', array: a.array, index, value: v(name), accumulate: false }];
   }
 
-  private takeBack(name: string, slot: number): Stmt {
+  private takeBack(name: string, slot: number): Stmt[] {
     const a = this.slotArrays.get(slot);
-    return { kind: 'assign', target: name, expr: a ? { kind: 'load', array: a.array, index: v(a.index) } : { kind: 'pop', tape: this.tapeKind(name), slot } };
+    if (!a) return [{ kind: 'assign', target: name, expr: { kind: 'pop', tape: this.tapeKind(name), slot } }];
+    const { at, index } = this.slotIndex(a);
+    return [...at, { kind: 'assign', target: name, expr: { kind: 'load', array: a.array, index } }];
+  }
+
+  /** Where a value sits in its slot's array: the loop's index, or `row * trips + index` for a loop in a loop. */
+  private slotIndex(a: SlotArray): { at: Stmt[]; index: Atom } {
+    if (!a.row) return { at: [], index: v(a.index) };
+    const base = this.temp(`${a.row.index}_row`, 'i32');
+    const at = this.temp(`${a.index}_at`, 'i32');
+    return {
+      at: [
+        { kind: 'assign', target: base, expr: { kind: 'binary', op: '*', left: v(a.row.index), right: a.row.trips } },
+        { kind: 'assign', target: at, expr: { kind: 'binary', op: '+', left: v(base), right: v(a.index) } },
+      ],
+      index: v(at),
+    };
   }
 
   /**
@@ -310,17 +332,35 @@ class Reverser {
    * capacity check or stack pointer per value. Each array (named by `hint`) is allocated in `out`,
    * with ceil(max(end, 0)) elements, where the loop's bound has the value the loop runs with.
    */
-  private loopArrays(loop: Extract<Stmt, { kind: 'for' }>, saved: { name: string; slot: number }[], hint: (name: string) => string, out: Stmt[]): void {
-    if (!saved.length || loop.step !== 1 || loop.inclusive || loop.start.kind !== 'const' || !(Number.isInteger(loop.start.value) && loop.start.value >= 0)
-      || this.vars.get(loop.index) !== 'i32') return;
-    const f = (h: string, expr: Expr, type: Type) => { const t = this.temp(h, type); out.push({ kind: 'assign', target: t, expr }); return v(t); };
-    const trips = f('trips', { kind: 'prim', name: 'Math.ceil', args: [f('span', { kind: 'prim', name: 'Math.max', args: [loop.end, f64(0)] }, 'f64')] }, 'f64');
-    const length = f('trips_int', { kind: 'unary', op: 'toInt', arg: trips }, 'i32');
+  private loopArrays(loop: Extract<Stmt, { kind: 'for' }>, saved: { name: string; slot: number }[], hint: (name: string) => string, out: Stmt[],
+    row?: { index: string; trips: Atom }): void {
+    if (!saved.length) return;
+    const trips = this.tripsOf(loop, out);
+    if (!trips) return;
+    let length = trips;
+    if (row) {
+      // One row of `trips` values per iteration of the loop around.
+      length = v(this.temp('cells', 'i32'));
+      out.push({ kind: 'assign', target: length.name, expr: { kind: 'binary', op: '*', left: row.trips, right: trips } });
+    }
     for (const { name, slot } of saved) {
       const a = this.temp(hint(name), 'f64[]');
       out.push({ kind: 'assign', target: a, expr: { kind: 'alloc', length } });
-      this.slotArrays.set(slot, { array: a, index: loop.index });
+      this.slotArrays.set(slot, { array: a, index: loop.index, row: row ? { index: row.index, trips } : undefined });
     }
+  }
+
+  /** ceil(max(end, 0)): how many times a counted loop from a constant ≥ 0, step 1, runs at most; undefined for other loops. */
+  private tripsOf(loop: Extract<Stmt, { kind: 'for' }>, out: Stmt[]): Atom | undefined {
+    if (loop.step !== 1 || loop.inclusive || loop.start.kind !== 'const' || !(Number.isInteger(loop.start.value) && loop.start.value >= 0)
+      || this.vars.get(loop.index) !== 'i32') return undefined;
+    const cached = this.trips.get(loop);
+    if (cached) return cached;
+    const f = (h: string, expr: Expr, type: Type) => { const t = this.temp(h, type); out.push({ kind: 'assign', target: t, expr }); return v(t); };
+    const trips = f('trips', { kind: 'prim', name: 'Math.ceil', args: [f('span', { kind: 'prim', name: 'Math.max', args: [loop.end, f64(0)] }, 'f64')] }, 'f64');
+    const length = f('trips_int', { kind: 'unary', op: 'toInt', arg: trips }, 'i32');
+    this.trips.set(loop, length);
+    return length;
   }
 
   /**
@@ -337,9 +377,10 @@ class Reverser {
     const counts = this.assignCounts;
     const inside = assignedIn(s.body);
     const fixed = (a: Atom) => a.kind === 'const' || ((counts.get(a.name) ?? 0) <= 1 && !inside.has(a.name));
-    const visit = (b: Stmt[]) => {
+    // Loops directly in the iteration, and loops directly in those (a row of values per outer iteration).
+    const visit = (b: Stmt[], row?: { index: string; trips: Atom }) => {
       for (const x of b) {
-        if (x.kind === 'if') { visit(x.then); visit(x.else); }
+        if (x.kind === 'if') { visit(x.then, row); visit(x.else, row); }
         if (x.kind !== 'for' || !fixed(x.end)) continue;
         const loop = x;
         const saved: { name: string; slot: number }[] = [];
@@ -348,7 +389,10 @@ class Reverser {
           if (save?.how === 'push-old' && this.vars.get(save.name) === 'f64') saved.push(save);
         }
         for (const l of this.plan.blockLocals.get(loop.body) ?? []) if (l.how === 'push-new' && this.vars.get(l.name) === 'f64') saved.push(l);
-        this.loopArrays(loop, saved, () => `saved_${loop.index}`, out);
+        this.loopArrays(loop, saved, () => `saved_${loop.index}`, out, row);
+        if (row) continue;
+        const trips = this.tripsOf(loop, out);
+        if (trips) visit(loop.body, { index: loop.index, trips });
       }
     };
     visit(s.body);
@@ -373,7 +417,7 @@ class Reverser {
       if (this.vars.get(l.name) === 'f64[]' && this.active.has(l.name)) {
         out.push({ kind: 'assign', target: this.adjName(l.name), expr: { kind: 'pop', tape: 'f64[]', slot: this.adjointSlot(l.slot) } });
       }
-      out.push(this.takeBack(l.name, l.slot));
+      out.push(...this.takeBack(l.name, l.slot));
     }
     for (const l of locals) {
       if (l.how !== 'recompute') continue;
@@ -424,7 +468,7 @@ class Reverser {
 
   /** Undoes what the primal overwrote at this statement. */
   private restore(save: Save, out: Stmt[], s?: Stmt): void {
-    if (save.how === 'push-old') out.push(this.takeBack(save.name, save.slot));
+    if (save.how === 'push-old') out.push(...this.takeBack(save.name, save.slot));
     if (save.how === 'copy-old') out.push({ kind: 'assign', target: save.name, expr: { kind: 'atom', value: v(save.copy!) } });
     if (save.how === 'push-element' && s?.kind === 'store') {
       // Popped into the same name it was pushed from, so later transformations see one value.
@@ -673,7 +717,7 @@ class Reverser {
     // A checkpointed iteration is run again first (with its saves): its own locals are then all at hand.
     const rerun: Stmt[] = [];
     if (checkpoint) {
-      for (const c of [...checkpoint.carried].reverse()) rerun.push(this.takeBack(c.name, c.slot));
+      for (const c of [...checkpoint.carried].reverse()) rerun.push(...this.takeBack(c.name, c.slot));
       rerun.push(...this.primalBlock(body, false));
     }
     const b = this.adjointBlock(body, !checkpoint);
