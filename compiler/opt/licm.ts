@@ -8,9 +8,9 @@
 // Which statements move: `t = e` at the top level of a `for` or `while`
 // body, where
 // - e is an operator, a `Math.*` primitive, `a.length` or an atom: never a
-//   load, a call, `alloc`, `pop`, `%`, integer `/` or `toInt` (in front of
-//   a loop that does not run, a load could read out of bounds, and the
-//   others can trap in WebAssembly);
+//   load, a call, `alloc`, `pop`, `%` or integer `/` by a divisor that may
+//   be 0 or -1, or `toInt` (in front of a loop that does not run, a load
+//   could read out of bounds, and the others can trap in WebAssembly);
 // - nothing in the loop assigns e's operands (nor is one the loop index);
 // - nothing else in the loop assigns t, and nothing reads t in the loop
 //   before this statement, nor in a while loop's test or update;
@@ -74,7 +74,8 @@ function invariantOp(s: Extract<Stmt, { kind: 'assign' }>, vars: Map<string, Typ
   switch (e.kind) {
     case 'atom': return true;
     case 'unary': return e.op !== 'toInt';
-    case 'binary': return e.op !== '%' && !(e.op === '/' && vars.get(s.target) === 'i32');
+    // Integer division traps in WebAssembly only on a zero divisor (and on -1, by overflow).
+    case 'binary': return (e.op !== '%' && !(e.op === '/' && vars.get(s.target) === 'i32')) || (e.right.kind === 'const' && e.right.value !== 0 && e.right.value !== -1);
     case 'prim': return e.name.startsWith('Math.');
     case 'length': return true;
     default: return false;

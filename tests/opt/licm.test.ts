@@ -16,14 +16,17 @@ const cases: Record<string, Function | string> = {
     for (let i = 0; i < x.length; i++) { const p = a * b; t = a * 2; s += x[i] * p + t; }
     return s + t;
   },
-  // The loads and the remainder stay: in front of a loop that does not run they could fault.
+  // The load and the remainder by a variable stay: in front of a loop that does not run they could
+  // fault (a zero divisor traps in WebAssembly). Integer division by a constant other than 0 and -1
+  // cannot trap: it moves.
   unsafe: `
-    function unsafe(x: f64[], a: f64, n: i32) -> f64 {
-      locals s: f64, i: i32, v: f64, r: i32, q: f64
+    function unsafe(x: f64[], a: f64, n: i32, m: i32) -> f64 {
+      locals s: f64, i: i32, v: f64, r: i32, q: f64, h: i32
       s = a
       for i = 0i; i < n; ++ {
         v = x[0i]
-        r = n % 3i
+        r = n % m
+        h = n / 2i
         q = Math.sqrt(a)
         s = s + v
         s = s + q
