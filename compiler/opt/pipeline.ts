@@ -18,6 +18,8 @@ import { tidyNames } from './tidy-names.js';
 import { licm } from './licm.js';
 import { combineAdds } from './combine-adds.js';
 import { loopOrder } from './loop-order.js';
+import { interchange } from './interchange.js';
+import { scalarReplace } from './scalar-replace.js';
 import { moduleEffects, type PassContext } from './analysis.js';
 
 export interface Pass {
@@ -34,7 +36,9 @@ export const passes: Record<string, Pass> = {
   'combine-adds': { run: combineAdds, description: 'a[k] += u; …; a[k] += v ==> a[k] += u + v when nothing between reads a or changes k or u' },
   'tape-elision': { run: tapeElision, description: 'drop dead tape pairs; pops of unchanged values become copies; loop-free slots become locals' },
   'dead-code': { run: deadCode, description: 'remove assignments, stores, tape pairs and blocks that cannot affect the results' },
+  'interchange': { run: interchange, description: 'swap an adjoint loop nest whose inner loop strides through memory that the outer index walks in order (values it takes from the outer iteration kept per index)' },
   'loop-order': { run: loopOrder, description: 'run a backward adjoint loop forwards when its iterations are independent (sums, added-into arrays, their own tape)' },
+  'scalar-replace': { run: scalarReplace, description: 'keep an array element that a loop reads or updates at an index it never changes in a local for the length of the loop' },
   'split-names': { run: splitNames, description: 'give a variable that is several (one per block that assigns it first) a name for each' },
   'tidy-names': { run: tidyNames, description: 'a generated name with a number on it (acc2) takes its plain form (acc) once nothing else goes by it' },
 };
@@ -50,7 +54,9 @@ export const pipeline: { pass: keyof typeof passes; why: string }[] = [
   { pass: 'combine-adds', why: 'after cse, which makes the loads of one element one value and so their adjoints adds at one index' },
   { pass: 'tape-elision', why: 'before dead-code: turns pops into copies and locals, leaving pushes that dead-code can judge' },
   { pass: 'dead-code', why: 'sweeps the copies, temporaries, tape pairs and empty blocks the passes above left behind' },
+  { pass: 'interchange', why: 'after dead-code, which leaves the inner loop only the adds and the values they need; before licm (next round), which then hoists what depends on the new outer index alone' },
   { pass: 'loop-order', why: 'after dead-code, which removes the resets and tape pairs that would tie one iteration to the next' },
+  { pass: 'scalar-replace', why: 'after the passes that move and turn loops, on the loops they leave; its locals are then named by split-names and tidy-names' },
   { pass: 'split-names', why: 'for the reader: the adjoint recomputes loop temporaries under their primal names; split, each is a const of its loop' },
   { pass: 'tidy-names', why: 'last, for the reader: numbers told apart names that dead-code has since thinned out' },
 ];

@@ -94,3 +94,18 @@ export function layer(W: Float64Array, x: Float64Array, n: number): number {
   for (let j = 0; j < n; j++) s += h[j] * h[j];
   return s;
 }
+
+// ‖L x_i‖² over samples, with L lower-triangular: its diagonal, then its strictly lower part packed
+// column by column (as GMM's icf). The objective reads the triangle row by row.
+export function triangle(diag: Float64Array, L: Float64Array, X: Float64Array, n: number): number {
+  const d = diag.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      let z = diag[j] * X[i * d + j];
+      for (let l = 0; l < j; l++) z += L[(l * (2 * d - l - 1)) / 2 + j - l - 1] * X[i * d + l];
+      total += z * z;
+    }
+  }
+  return total;
+}

@@ -22,6 +22,9 @@ const cases: { name: string; wrt: number[] }[] = [
   { name: 'logistic', wrt: [0] },
   // A hidden layer: the adjoint reads h[j] back instead of taping tanh(a), and runs forwards.
   { name: 'layer', wrt: [0] },
+  // A packed triangle read row by row: the adjoint walks it column by column (interchange), each row's
+  // dz kept in an array, the column's sum in a local (scalar-replace).
+  { name: 'triangle', wrt: [0, 1] },
 ];
 
 for (const c of cases) {

@@ -72,7 +72,7 @@ export function randomArgs(fn: IrFunction, r: () => number): Value[] {
  */
 export const REASSOCIATION = 1e-12;
 /** The tolerance a pass alone is held to. */
-export const toleranceOf = (pass: string): number => (pass === 'loop-order' || pass === 'combine-adds' ? REASSOCIATION : 0);
+export const toleranceOf = (pass: string): number => (pass === 'loop-order' || pass === 'combine-adds' || pass === 'interchange' ? REASSOCIATION : 0);
 
 /**
  * Same value, bit for bit (NaN equals NaN, -0 differs from +0), arrays element-wise;
