@@ -33,6 +33,26 @@ const cases: Record<string, Function | string> = {
       }
       return s
     }`,
+  // p + j - q - 1 is regrouped as (p - q - 1) + j: the invariant part moves, one add stays. The
+  // second chain's intermediate d is read after the loop: it stays as it is.
+  regroup: `
+    function regroup(x: f64[], p: i32, q: i32, n: i32) -> f64, i32 {
+      locals s: f64, j: i32, a: i32, b: i32, c: i32, v: f64, d: i32, e: i32
+      s = 0.0
+      d = 0i
+      for j = 0i; j < n; ++ {
+        a = p + j
+        b = a - q
+        c = b - 1i
+        v = x[c]
+        s = s + v
+        d = p + j
+        e = d - q
+        v = x[e]
+        s = s + v
+      }
+      return s, d
+    }`,
   // u is read by the test before the body assigns it, and w is read after the loop: both stay.
   while_test: `
     function while_test(a: f64) -> f64 {
