@@ -25,14 +25,15 @@
 //   outer loop reads or writes otherwise, loads only arrays the outer loop
 //   never writes, has no tape, calls or branches, and its scalars are its own
 //   (assigned before read in each iteration, read nowhere else);
-// - a value it takes from the outer iteration is assigned once, before it, and
-//   dead after the nest: an integer computed from the outer index and
+// - a value it takes from the outer iteration is assigned once, before it,
+//   from values of that iteration (none carried from the iteration before),
+//   and is dead after the nest: an integer computed from the outer index and
 //   invariants (or a load of an unwritten array) is recomputed, any other f64
 //   is kept per outer index in an array, allocated once before the outermost
 //   statement it is fixed in (`dz_at`);
-// - its bounds are fixed (a rectangular nest) or its last index follows the
-//   outer one (`l ≤ j + c`, a triangle), and the outer loop counts from a
-//   constant ≥ 0.
+// - its integer bounds are fixed (a rectangular nest) or its last index
+//   follows the outer one (`l ≤ j + c`, a triangle), and the outer loop counts
+//   from a constant ≥ 0 to a bound fixed for the whole call.
 // It is done only when it pays: every array access of the swapped inner loop
 // is contiguous in (or independent of) its index, and some access of the
 // original inner loop was not.
@@ -155,7 +156,9 @@ function swap(outer: For, env: Env, fixedAtTop: (name: string) => boolean): { st
   // Values from the outer iteration: S1's single top-level assignments.
   const s1Defs = new Map<string, Assign>();
   for (const s of s1) if (s.kind === 'assign') s1Defs.set(s.target, s);
-  const once = (n: string) => s1Defs.has(n) && countAssigns(outer.body, n) === 1;
+  // Assigned once, before it is read: not a value the iteration takes from the one before.
+  const carried = readBeforeAssigned(outer.body, inOuter);
+  const once = (n: string) => s1Defs.has(n) && countAssigns(outer.body, n) === 1 && !carried.has(n);
   const recompute: Assign[] = [];
   const expand: string[] = [];
   const taken = new Set<string>();
@@ -172,7 +175,9 @@ function swap(outer: For, env: Env, fixedAtTop: (name: string) => boolean): { st
   for (const n of readIn(inner.body)) if (!innerOwn.has(n) && n !== l && !need(n)) return undefined;
   recompute.sort((a, b) => s1.indexOf(a) - s1.indexOf(b));
 
-  // The two index sets, as inclusive ranges.
+  // The two index sets, as inclusive ranges (of integers: the bounds are i32).
+  const int = (a: Atom) => (a.kind === 'const' ? Number.isInteger(a.value) : env.vars.get(a.name) === 'i32');
+  if (![outer.start, outer.end, inner.start, inner.end].every(int)) return undefined;
   const jr = range(outer), lr = range(inner);
   if (jr.lo.atom.kind !== 'const' || jr.lo.atom.value + jr.lo.off < 0) return undefined;
   const jlo = jr.lo.atom.value + jr.lo.off;
@@ -320,7 +325,8 @@ function header(index: string, first: Bound, last: Bound, env: Env, before: Stmt
 function plainer(b: Bound, env: Env, fixedAtTop: (name: string) => boolean): Bound {
   if (b.atom.kind !== 'var' || b.off !== 0 || !fixedAtTop(b.atom.name)) return b;
   const def = defOf(b.atom.name, env);
-  if (def?.kind !== 'binary' || def.op !== '-' || def.left.kind !== 'var' || def.right.kind !== 'const' || def.right.value !== 1 || !fixedAtTop(def.left.name)) return b;
+  if (def?.kind !== 'binary' || def.op !== '-' || def.left.kind !== 'var' || def.right.kind !== 'const' || def.right.value !== 1
+    || !fixedAtTop(def.left.name) || env.vars.get(def.left.name) !== 'i32') return b;
   return { atom: def.left, off: -1 };
 }
 
@@ -335,7 +341,8 @@ function sizeOf(hi: Bound, env: Env, fixedAtTop: (name: string) => boolean, out:
   if (atom.kind === 'const') return i32(Math.max(atom.value + off, 0));
   // `last = n - 1`: the length is n.
   const def = defOf(atom.name, env);
-  if (def?.kind === 'binary' && (def.op === '-' || def.op === '+') && def.left.kind === 'var' && def.right.kind === 'const' && fixedAtTop(def.left.name)) {
+  if (def?.kind === 'binary' && (def.op === '-' || def.op === '+') && def.left.kind === 'var' && def.right.kind === 'const'
+    && fixedAtTop(def.left.name) && env.vars.get(def.left.name) === 'i32') {
     off += def.op === '+' ? def.right.value : -def.right.value;
     atom = def.left;
   }

@@ -13,17 +13,18 @@ validating(test);
  * l(2n − l − 1)/2 + j − l − 1), as reverse mode writes it for z_j = Σ L[j][l] x[l].
  * `inner` and `after` replace parts of it for the cases that must not swap.
  */
-const triangle = (name: string, { mirror = ' mirror', inner = '', tail = '', last = 'j - 1i' } = {}) => `
+const triangle = (name: string, { mirror = ' mirror', inner = '', tail = '', last = 'j - 1i', k = 'j + 1i', s1 = '' } = {}) => `
     function ${name}(x: f64[], L: f64[], dL: f64[], dx: f64[], n: i32) -> f64, f64[], f64[] {
-      locals j: i32, l: i32, top: i32, l_last: i32, dz: f64, t: f64, twice: i32, p: i32, q: i32, r: i32, h: i32, a: i32, b: i32, idx: i32, Lv: f64, xv: f64, u: f64, w: f64, u2: f64, s: f64, k: i32
+      locals j: i32, l: i32, top: i32, l_last: i32, dz: f64, t: f64, twice: i32, p: i32, q: i32, r: i32, h: i32, a: i32, b: i32, idx: i32, Lv: f64, xv: f64, u: f64, w: f64, u2: f64, s: f64, k: i32, m: i32
       s = 0.0
+      m = 0i
       top = n - 1i
       twice = n + n
       for j = top; j >= 0i; --${mirror} {
         t = x[j]
         dz = t * 2.0
-        k = j + 1i
-        l_last = ${last}
+        k = ${k}
+${s1}        l_last = ${last}
         for l = 0i; l <= l_last; ++ mirror {
           p = twice - l
           q = p - 1i
@@ -63,6 +64,8 @@ const cases: Record<string, [string, boolean]> = {
   writes_read: [triangle('writes_read', { tail: '        L[j] = t\n' }), false],
   // The inner loop's bound depends on a value the outer loop changes in another way.
   odd_bound: [triangle('odd_bound', { last: 'j * 2i' }), false],
+  // k reads m, which the iteration before assigned: recomputing k later would read another m.
+  carried_operand: [triangle('carried_operand', { k: 'm + 1i', s1: '        m = j + 1i\n' }), false],
 };
 
 for (const [name, [input, swaps]] of Object.entries(cases)) {
