@@ -52,8 +52,8 @@ export type Cond =
   | { k: 'not'; a: Cond }
   | { k: 'and' | 'or'; a: Cond; b: Cond };
 
-/** A loop bound: a literal, an array's `.length`, or the integer parameter. */
-export type Bound = { k: 'lit'; v: number } | { k: 'len'; r: number } | { k: 'n' };
+/** A loop bound: a literal, an array's `.length`, the integer parameter, or an enclosing loop's index (a triangle). */
+export type Bound = { k: 'lit'; v: number } | { k: 'len'; r: number } | { k: 'n' } | { k: 'idx'; r: number };
 
 export type SetOp = '=' | '+=' | '-=' | '*=' | '/=' | '++' | '--';
 

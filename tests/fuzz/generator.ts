@@ -113,6 +113,7 @@ export function arbitraries(opts: GenOptions = {}) {
     fc.record({ k: fc.constant('lit' as const), v: fc.integer({ min: 1, max: 4 }) }),
     fc.record({ k: fc.constant('len' as const), r: ref }),
     fc.record({ k: fc.constant('n' as const) }),
+    fc.record({ k: fc.constant('idx' as const), r: ref }),
   );
   const setOp = fc.constantFrom<SetOp>('=', '+=', '-=', '*=', '/=', '++', '--');
 

@@ -222,6 +222,11 @@ function printFor(fn: Fn, s: Extract<Stmt, { k: 'for' }>, depth: number): string
 function printBound(fn: Fn, b: Bound): { text: string; value?: number; array?: string } {
   if (b.k === 'lit') return { text: String(b.v), value: b.v };
   if (b.k === 'n') return fn.n !== undefined ? { text: fn.intParam!, value: fn.n } : { text: '2', value: 2 };
+  if (b.k === 'idx') {
+    // Below an enclosing loop's index: a triangular nest (its largest value bounds this loop's).
+    const ix = fn.pickIndex(b.r);
+    return ix ? { text: ix.name, value: ix.bound } : { text: '3', value: 3 };
+  }
   const a = fn.pickArray(b.r);
   if (!a) return { text: '3', value: 3 };
   return { text: `${a.name}.length`, value: a.len, array: a.name };
@@ -231,6 +236,7 @@ function printBound(fn: Fn, b: Bound): { text: string; value?: number; array?: s
 function printLength(fn: Fn, b: Bound): { text: string; value?: number } {
   if (b.k === 'n' && fn.n !== undefined) return { text: `${fn.intParam} + 1`, value: fn.n + 1 };
   const r = printBound(fn, b);
+  if (b.k === 'idx') return { text: `${r.text} + 1`, value: r.value === undefined ? undefined : r.value + 1 };
   return { text: r.text, value: r.value };
 }
 
