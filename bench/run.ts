@@ -17,7 +17,7 @@ import { problems } from './problems/index.js';
 import { asGradList, cloneArgs, compare, flatten } from './lib/compare.js';
 import { loadCotangent, wasmVariants, type Cotangent } from './lib/cotangent.js';
 import { buildNative, findTorch, runNative, runTorch, type Native, type TorchJob } from './lib/children.js';
-import { measure, statsOf, timeOnce, timeOnceAsync, type Stats } from './lib/measure.js';
+import { interleave, measure, statsOf, timeOnce, timeOnceAsync, type Stats } from './lib/measure.js';
 import { firstLine, MODES, runPath, setRootPrefix, skippedRow, type Mode } from './lib/paths.js';
 import { loadJax, loadTfjs, quietly } from './lib/peers.js';
 import { markdown, svgChart, type Results, type RunInfo } from './lib/report.js';
@@ -185,6 +185,9 @@ function phaseJs(insts: Instance[], cot: Cotangent): void {
       mode,
     );
     inst.result.rows.push(cotangentPath(inst, row, own));
+    if (row.status === 'ok' && inst.result.rows.some((r) => r.key === 'hand-js' && r.status === 'ok')) {
+      inst.result.jsVsHand = interleave(() => p.handGrad(...args), () => g(...own), mode.rounds, mode.roundMs);
+    }
   }
 }
 

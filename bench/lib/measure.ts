@@ -125,3 +125,37 @@ export async function timeOnceAsync<T>(fn: () => Promise<T>): Promise<{ value: T
   const value = await fn();
   return { value, ms: nowMs() - a };
 }
+
+/** Per-round ratios b ÷ a from alternating rounds (see `interleave`). */
+export interface Interleaved {
+  median: number;
+  min: number;
+  max: number;
+  rounds: number;
+}
+
+/**
+ * Times `a` and `b` in alternating rounds, each side for at least `roundMs` (or one call), and returns
+ * the ratios b ÷ a of the rounds. Measured one after the other, two functions meet different moments
+ * of a shared machine (another process's burst lands in one window); in alternating rounds both see
+ * the same drift, so the median ratio is the comparison least disturbed by it.
+ */
+export function interleave(a: () => unknown, b: () => unknown, rounds: number, roundMs: number): Interleaved {
+  const time = (f: () => unknown): number => {
+    let reps = 1;
+    for (;;) {
+      const t0 = nowMs();
+      for (let i = 0; i < reps; i++) consume(f());
+      const ms = nowMs() - t0;
+      if (ms >= roundMs) return ms / reps;
+      reps = ms > 0 ? Math.max(reps * 2, Math.ceil((reps * roundMs) / ms)) : reps * 2;
+    }
+  };
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const ta = time(a);
+    ratios.push(time(b) / ta);
+  }
+  const s = statsOf(ratios, 1);
+  return { median: s.median, min: s.min, max: s.max, rounds };
+}

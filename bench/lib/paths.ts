@@ -12,6 +12,9 @@ export interface Mode {
   slowBudget: Budget;
   /** A path whose first call takes longer than this is reported from that one call only. */
   capMs: number;
+  /** Alternating rounds of the hand-written and generated JS gradients (`interleave`), each side timed for at least `roundMs`. */
+  rounds: number;
+  roundMs: number;
 }
 
 export const MODES: Record<'quick' | 'full', Mode> = {
@@ -20,12 +23,16 @@ export const MODES: Record<'quick' | 'full', Mode> = {
     budget: { warmupMs: 30, warmupCalls: 8, warmupMaxMs: 400, budgetMs: 150, sampleMs: 2, minSamples: 3, maxSamples: 20 },
     slowBudget: { warmupMs: 0, budgetMs: 0, sampleMs: 0, minSamples: 3, maxSamples: 3 },
     capMs: 2000,
+    rounds: 5,
+    roundMs: 10,
   },
   full: {
     name: 'full',
     budget: { warmupMs: 200, warmupCalls: 20, warmupMaxMs: 4000, budgetMs: 1000, sampleMs: 10, minSamples: 7, maxSamples: 100 },
     slowBudget: { warmupMs: 0, budgetMs: 0, sampleMs: 0, minSamples: 3, maxSamples: 3 },
     capMs: 15000,
+    rounds: 15,
+    roundMs: 50,
   },
 };
 

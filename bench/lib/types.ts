@@ -112,4 +112,6 @@ export interface InstanceResult {
   compile?: CompileLatency;
   /** Hand-written JS gradient re-timed at the end, after Wasm and peers ran in the process. */
   handAfter?: import('./measure.js').Stats;
+  /** Generated ÷ hand-written JS gradient time, from alternating rounds of the two (measure.ts `interleave`). */
+  jsVsHand?: import('./measure.js').Interleaved;
 }
