@@ -333,20 +333,23 @@ class Reverser {
    * with ceil(max(end, 0)) elements, where the loop's bound has the value the loop runs with.
    */
   private loopArrays(loop: Extract<Stmt, { kind: 'for' }>, saved: { name: string; slot: number }[], hint: (name: string) => string, out: Stmt[],
-    row?: { index: string; trips: Atom }): void {
+    row?: { index: string; trips: () => Atom | undefined }): void {
     if (!saved.length) return;
     const trips = this.tripsOf(loop, out);
     if (!trips) return;
     let length = trips;
+    let rowTrips: Atom | undefined;
     if (row) {
       // One row of `trips` values per iteration of the loop around.
+      rowTrips = row.trips();
+      if (!rowTrips) return;
       length = v(this.temp('cells', 'i32'));
-      out.push({ kind: 'assign', target: length.name, expr: { kind: 'binary', op: '*', left: row.trips, right: trips } });
+      out.push({ kind: 'assign', target: length.name, expr: { kind: 'binary', op: '*', left: rowTrips, right: trips } });
     }
     for (const { name, slot } of saved) {
       const a = this.temp(hint(name), 'f64[]');
       out.push({ kind: 'assign', target: a, expr: { kind: 'alloc', length } });
-      this.slotArrays.set(slot, { array: a, index: loop.index, row: row ? { index: row.index, trips } : undefined });
+      this.slotArrays.set(slot, { array: a, index: loop.index, row: row && rowTrips ? { index: row.index, trips: trips } : undefined });
     }
   }
 
@@ -376,9 +379,10 @@ class Reverser {
     }
     const counts = this.assignCounts;
     const inside = assignedIn(s.body);
-    const fixed = (a: Atom) => a.kind === 'const' || ((counts.get(a.name) ?? 0) <= 1 && !inside.has(a.name));
+    // Fixed for the whole call: not the iteration's own index (a triangle: `k < i`), nor assigned in it.
+    const fixed = (a: Atom) => a.kind === 'const' || (a.name !== s.index && (counts.get(a.name) ?? 0) <= 1 && !inside.has(a.name));
     // Loops directly in the iteration, and loops directly in those (a row of values per outer iteration).
-    const visit = (b: Stmt[], row?: { index: string; trips: Atom }) => {
+    const visit = (b: Stmt[], row?: { index: string; trips: () => Atom | undefined }) => {
       for (const x of b) {
         if (x.kind === 'if') { visit(x.then, row); visit(x.else, row); }
         if (x.kind !== 'for' || !fixed(x.end)) continue;
@@ -391,8 +395,8 @@ class Reverser {
         for (const l of this.plan.blockLocals.get(loop.body) ?? []) if (l.how === 'push-new' && this.vars.get(l.name) === 'f64') saved.push(l);
         this.loopArrays(loop, saved, () => `saved_${loop.index}`, out, row);
         if (row) continue;
-        const trips = this.tripsOf(loop, out);
-        if (trips) visit(loop.body, { index: loop.index, trips });
+        // Its trip count is computed only if a loop in it keeps values.
+        visit(loop.body, { index: loop.index, trips: () => this.tripsOf(loop, out) });
       }
     };
     visit(s.body);

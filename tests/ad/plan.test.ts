@@ -107,4 +107,28 @@ test('a loop two levels into a checkpointed iteration keeps its saves in a row o
   }
 });
 
+test('an inner loop bounded by the checkpointed iteration\'s index (a triangle) keeps its saves on the tape', () => {
+  // Its trip count changes from one iteration to the next: no array sized once for the call fits it.
+  function triangle(x: Float64Array, n: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      let m = x[i];
+      for (let k = 0; k < i; k++) m = Math.max(m, Math.sin(x[k] * m));
+      s += m * m;
+    }
+    return s;
+  }
+  const x = Float64Array.from({ length: 6 }, (_, k) => Math.cos(3 * k + 1));
+  for (const optimized of [true, false]) {
+    const g = grad(triangle, { optimized });
+    const got = g(x, 6) as Float64Array;
+    x.forEach((_, k) => {
+      const up = x.slice(), down = x.slice();
+      up[k] += 1e-6; down[k] -= 1e-6;
+      const fd = (triangle(up, 6) - triangle(down, 6)) / 2e-6;
+      assert.ok(Math.abs(got[k] - fd) < 1e-7, `optimized ${optimized}: dx[${k}] = ${got[k]}, differences give ${fd}`);
+    });
+  }
+});
+
 test.run();
