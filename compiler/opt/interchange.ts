@@ -198,7 +198,9 @@ function swap(outer: For, env: Env, fixedAtTop: (name: string) => boolean): { st
     if (s.kind === 'assign' && s.expr.kind === 'load') accesses.push(s.expr.index);
   });
   const contiguous = (a: Atom, x: string) => { const c = stride(a, x, defs, inOuter, j, l); return c !== undefined && Math.abs(c) <= 1; };
-  if (!accesses.every((a) => contiguous(a, j)) || accesses.every((a) => contiguous(a, l))) return undefined;
+  // Loads recomputed in the new inner loop count there too.
+  const reloaded = recompute.flatMap((s) => (s.expr.kind === 'load' ? [s.expr.index] : []));
+  if (![...accesses, ...reloaded].every((a) => contiguous(a, j)) || accesses.every((a) => contiguous(a, l))) return undefined;
 
   // Build: the remainder of the outer loop keeps each expanded value, the new nest reads it back.
   const allocs: Stmt[] = [];
