@@ -4,6 +4,7 @@
 // away from kinks and domain edges.
 import * as np from '../../runtime/np.js';
 import type { Rng } from '../support/rng.js';
+import { triangle } from '../golden/cases.js';
 
 export interface Case {
   name: string;
@@ -293,23 +294,6 @@ function mixture(w: Float64Array, mu: Float64Array, x: Float64Array, n: number, 
   return total;
 }
 
-/**
- * ‖L x_i‖² with L lower-triangular (diagonal, then the strict lower part packed column by column),
- * read row by row: the adjoint's triangle is swapped to column order (opt/interchange.ts).
- */
-function packedTriangle(diag: Float64Array, L: Float64Array, X: Float64Array, n: number) {
-  const d = diag.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      let z = diag[j] * X[i * d + j];
-      for (let l = 0; l < j; l++) z += L[(l * (2 * d - l - 1)) / 2 + j - l - 1] * X[i * d + l];
-      total += Math.sin(z) * z;
-    }
-  }
-  return total;
-}
-
 /** State carried from one iteration to the next and used non-linearly. */
 function carried(x: Float64Array, a: number, n: number, d: number) {
   let s = a;
@@ -405,7 +389,8 @@ export const corpus: Case[] = [
   { name: 'rowsXent', f: rowsXent, scope: { np }, args: (r) => [r.array(12, -2, 2), Float64Array.from([1, 0, 2, 1]), 4, 3], noWasm: 'np operations are JS-only for now' },
   { name: 'scratch', f: scratch, args: (r) => [r.array(12), r.array(3), 4, 3], wrt: [0, 1] },
   { name: 'mixture', f: mixture, args: (r) => [r.array(3), r.array(6), r.array(12), 4, 3, 2], wrt: [0, 1] },
-  { name: 'packedTriangle', f: packedTriangle, args: (r) => [r.array(4), r.array(6), r.array(12), 3], wrt: [0, 1, 2] },
+  // A packed triangle read row by row: the adjoint's triangle is swapped to column order (opt/interchange.ts).
+  { name: 'triangle', f: triangle, args: (r) => [r.array(4), r.array(6), r.array(12), 3], wrt: [0, 1, 2] },
   { name: 'carried', f: carried, args: (r) => [r.array(12), r.uniform(-1, 1), 4, 3], wrt: [0, 1] },
   { name: 'laterWrite', f: laterWrite, args: (r) => [r.array(5), 5], wrt: [0] },
   { name: 'partialFill', f: partialFill, args: (r) => [r.array(12), 4, 3], wrt: [0] },

@@ -97,34 +97,13 @@ test('a rectangular nest whose inner loop already walks memory in order stays', 
   assert.not.ok(swapped(out));
 });
 
-test('a rectangular nest that strides through a column swaps', () => {
-  const out = checkPass('interchange', 'columns', `
-    function columns(A: f64[], dA: f64[], dx: f64[], m: i32, n: i32) -> f64[], f64[] {
-      locals i: i32, j: i32, last: i32, base: i32, idx: i32, dy: f64, a: f64, u: f64, w: f64
-      last = n - 1i
-      for i = last; i >= 0i; -- mirror {
-        dy = A[i]
-        dy = dy * 3.0
-        for j = 0i; j < m; ++ mirror {
-          base = j * n
-          idx = base + i
-          a = A[idx]
-          u = dy * a
-          dx[j] += u
-          w = dy * dy
-          dA[idx] += w
-        }
-      }
-      return dx, dA
-    }`);
-  assert.not.ok(swapped(out), 'dy is assigned twice in the outer loop: not a value it can keep per index');
-  const once = checkPass('interchange', 'columns_once', `
-    function columns_once(A: f64[], dA: f64[], dx: f64[], m: i32, n: i32) -> f64[], f64[] {
+/** A rectangular adjoint nest whose inner loop reads column i of A (row-major, n columns); `s1` computes dy. */
+const columns = (name: string, s1: string) => `
+    function ${name}(A: f64[], dA: f64[], dx: f64[], m: i32, n: i32) -> f64[], f64[] {
       locals i: i32, j: i32, last: i32, base: i32, idx: i32, dy: f64, a: f64, u: f64, w: f64, y: f64
       last = n - 1i
       for i = last; i >= 0i; -- mirror {
-        y = A[i]
-        dy = y * 3.0
+${s1.trim().split('\n').map((l) => `        ${l.trim()}`).join('\n')}
         for j = 0i; j < m; ++ mirror {
           base = j * n
           idx = base + i
@@ -136,8 +115,16 @@ test('a rectangular nest that strides through a column swaps', () => {
         }
       }
       return dx, dA
-    }`);
-  assert.ok(swapped(once));
+    }`;
+
+test('a rectangular nest that strides through a column swaps', () => {
+  assert.ok(swapped(checkPass('interchange', 'columns_once', columns('columns_once', `
+    y = A[i]
+    dy = y * 3.0`))));
+  // dy assigned twice in the outer loop is not a value it can keep per index.
+  assert.not.ok(swapped(checkPass('interchange', 'columns', columns('columns', `
+    dy = A[i]
+    dy = dy * 3.0`))));
 });
 
 test.run();
