@@ -17,6 +17,10 @@
 // - t is dead after the loop (when the loop runs zero times, t now holds
 //   the moved value instead of its old one).
 //
+// Integer sums in the body are first regrouped so that their invariant terms
+// come first (`p + j - q` ==> `(p - q) + j`, see `regroup`): the invariant
+// part then moves like any other operation.
+//
 // Assumes: valid IR. Guarantees: every read of t sees the value it saw.
 import type { Atom, IrFunction, Stmt, Type } from '../ir/nodes.js';
 import { assignedIn, exprReads, forEachStmt, mapBlocks, readIn, stmtReads, stmtWrites } from '../ir/walk.js';
