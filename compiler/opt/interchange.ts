@@ -349,12 +349,15 @@ function sizeOf(hi: Bound, env: Env, fixedAtTop: (name: string) => boolean, out:
     atom = def.left;
   }
   if (atom.kind === 'var' && !fixedAtTop(atom.name)) return undefined;
+  // Computed as reverse mode sizes its loop arrays (ceil(max(n, 0))), so that cse finds one length for both.
   const n = atomOf({ atom, off }, 'size', env, out);
-  const span = env.namer.fresh('span'), length = env.namer.fresh('length');
+  const span = env.namer.fresh('span'), trips = env.namer.fresh('trips'), length = env.namer.fresh('trips_int');
   env.vars.set(span, 'f64');
+  env.vars.set(trips, 'f64');
   env.vars.set(length, 'i32');
   out.push({ kind: 'assign', target: span, expr: { kind: 'prim', name: 'Math.max', args: [n, f64(0)] } });
-  out.push({ kind: 'assign', target: length, expr: { kind: 'unary', op: 'toInt', arg: v(span) } });
+  out.push({ kind: 'assign', target: trips, expr: { kind: 'prim', name: 'Math.ceil', args: [v(span)] } });
+  out.push({ kind: 'assign', target: length, expr: { kind: 'unary', op: 'toInt', arg: v(trips) } });
   return v(length);
 }
 

@@ -75,38 +75,19 @@ for (const [name, [input, swaps]] of Object.entries(cases)) {
   });
 }
 
-test('a rectangular nest whose inner loop already walks memory in order stays', () => {
-  const out = checkPass('interchange', 'rows', `
-    function rows(A: f64[], dA: f64[], dx: f64[], m: i32, n: i32) -> f64[], f64[] {
-      locals i: i32, j: i32, last: i32, base: i32, idx: i32, dy: f64, a: f64, u: f64, w: f64
-      last = m - 1i
-      for i = last; i >= 0i; -- mirror {
-        dy = A[i]
-        base = i * n
-        for j = 0i; j < n; ++ mirror {
-          idx = base + j
-          a = A[idx]
-          u = dy * a
-          dx[j] += u
-          w = dy * dy
-          dA[idx] += w
-        }
-      }
-      return dx, dA
-    }`);
-  assert.not.ok(swapped(out));
-});
-
-/** A rectangular adjoint nest whose inner loop reads column i of A (row-major, n columns); `s1` computes dy. */
-const columns = (name: string, s1: string) => `
+/**
+ * A rectangular adjoint nest over row-major A (n columns): the inner loop walks a row (contiguous) or a
+ * column (stride n); `s1` computes dy.
+ */
+const rectangle = (name: string, walk: 'row' | 'column', s1: string) => `
     function ${name}(A: f64[], dA: f64[], dx: f64[], m: i32, n: i32) -> f64[], f64[] {
       locals i: i32, j: i32, last: i32, base: i32, idx: i32, dy: f64, a: f64, u: f64, w: f64, y: f64
-      last = n - 1i
+      last = ${walk === 'row' ? 'm' : 'n'} - 1i
       for i = last; i >= 0i; -- mirror {
 ${s1.trim().split('\n').map((l) => `        ${l.trim()}`).join('\n')}
-        for j = 0i; j < m; ++ mirror {
-          base = j * n
-          idx = base + i
+        for j = 0i; j < ${walk === 'row' ? 'n' : 'm'}; ++ mirror {
+          base = ${walk === 'row' ? 'i' : 'j'} * n
+          idx = base + ${walk === 'row' ? 'j' : 'i'}
           a = A[idx]
           u = dy * a
           dx[j] += u
@@ -117,12 +98,16 @@ ${s1.trim().split('\n').map((l) => `        ${l.trim()}`).join('\n')}
       return dx, dA
     }`;
 
+test('a rectangular nest whose inner loop already walks memory in order stays', () => {
+  assert.not.ok(swapped(checkPass('interchange', 'rows', rectangle('rows', 'row', 'dy = A[i]'))));
+});
+
 test('a rectangular nest that strides through a column swaps', () => {
-  assert.ok(swapped(checkPass('interchange', 'columns_once', columns('columns_once', `
+  assert.ok(swapped(checkPass('interchange', 'columns_once', rectangle('columns_once', 'column', `
     y = A[i]
     dy = y * 3.0`))));
   // dy assigned twice in the outer loop is not a value it can keep per index.
-  assert.not.ok(swapped(checkPass('interchange', 'columns', columns('columns', `
+  assert.not.ok(swapped(checkPass('interchange', 'columns', rectangle('columns', 'column', `
     dy = A[i]
     dy = dy * 3.0`))));
 });

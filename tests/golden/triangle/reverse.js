@@ -4,10 +4,10 @@ function dtriangle_ddiag_L(diag, L, X, n) {
   // adjoint
   const ddiag = new Float64Array(d);
   const dL = new Float64Array(L.length);
-  const span = Math.max(d, 0);
-  const saved_j = new Float64Array(Math.ceil(span) | 0);
+  const trips_int = Math.ceil(Math.max(d, 0)) | 0;
+  const saved_j = new Float64Array(trips_int);
   const j_last = d - 1;
-  const dz_at = new Float64Array(span | 0);
+  const dz_at = new Float64Array(trips_int);
   const diff = 2 * d - 1;
   for (let i = (Math.ceil(n) | 0) - 1; i >= 0; i--) {
     let z;
